@@ -1,0 +1,28 @@
+"""The one shape every collector has.
+
+A collector is constructed from plain options (paths, profiles, contexts: injected, so
+tests choose endpoints) and returns a Snapshot: normalised resources, the coverage of
+every (scope, kind) it tried, and the problems with its input. It never raises for bad
+input: a malformed file or a denied API call becomes a Problem or a coverage error, and
+the rest of the collection goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from auditor.model import Snapshot
+
+# progress(message) reports long work on stderr (the CLI decides whether to show it).
+Progress = Callable[[str], None]
+
+
+def no_progress(_message: str) -> None:
+    return None
+
+
+class Collector(Protocol):
+    name: str
+
+    def collect(self, progress: Progress = no_progress) -> Snapshot: ...
