@@ -1,0 +1,169 @@
+"""Program logic behind the CLI: collect, evaluate, report. No argument parsing here.
+
+Each function takes plain options and the Environment and returns an ExitStatus, so
+that tests drive the program through `auditor.cli.main(args, env)` and check exit status
+and output, as users see them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.collectors.base import Collector
+from auditor.config import Config, load_config
+from auditor.context import Environment
+from auditor.document import RunInfo, build_document, exit_status, now_utc
+from auditor.errors import InputError
+from auditor.exitcodes import ExitStatus
+from auditor.model import Problem, Snapshot
+from auditor.policy.loader import Control, PolicySet, load_policies
+
+
+@dataclass
+class SourceOptions:
+    terraform: list[str] = field(default_factory=list)
+    plans: list[str] = field(default_factory=list)
+
+    def collectors(self) -> list[Collector]:
+        found: list[Collector] = []
+        if self.terraform or self.plans:
+            from auditor.collectors.terraform import PlanCollector, TerraformCollector
+
+            found += [TerraformCollector(p) for p in self.terraform]
+            found += [PlanCollector(p) for p in self.plans]
+        return found
+
+
+@dataclass
+class EvalOptions:
+    policy_dirs: list[str] = field(default_factory=list)
+    config_path: str | None = None
+    engine: str = "embedded"
+    opa_url: str | None = None
+    controls: list[str] = field(default_factory=list)
+    fail_on: str = "high"
+
+
+def collect(sources: SourceOptions, env: Environment) -> Snapshot:
+    """Run every requested collector; their problems are recorded, never raised."""
+    collectors = sources.collectors()
+    if not collectors:
+        raise InputError("no source given (use --terraform DIR or --plan PLAN.json)")
+    snapshot = Snapshot(created_at=now_utc())
+    for collector in collectors:
+        env.progress(f"collecting {collector.name}")
+        snapshot.extend(collector.collect(env.progress))
+    env.end_progress()
+    return snapshot
+
+
+def select_controls(policy_set: PolicySet, config: Config, wanted: list[str]) -> list[Control]:
+    """Apply --controls and the config's skip_controls; unknown ids are bad input."""
+    for cid in config.skip_controls:
+        if policy_set.control(cid) is None:
+            raise InputError(f"skip_controls names unknown control {cid}", file=config.path)
+    for cid in wanted:
+        if policy_set.control(cid) is None:
+            raise InputError(f"--controls names unknown control {cid}")
+    skip = {policy_set.control(c).id for c in config.skip_controls}  # type: ignore[union-attr]
+    keep = {policy_set.control(c).id for c in wanted}  # type: ignore[union-attr]
+    return [
+        c
+        for c in policy_set.controls
+        if c.id not in skip and (not keep or c.id in keep) and not c.deprecated
+    ]
+
+
+def prepare(options: EvalOptions) -> tuple[Config, PolicySet, list[Control], Any]:
+    """Load config and policies and compile them: every defect here is exit 2."""
+    from auditor.engines import RegoError, make_engine
+    from auditor.policy.builtins import check_builtins
+
+    config = load_config(options.config_path)
+    policy_set = load_policies(options.policy_dirs)
+    check_builtins(policy_set.policy_files)
+    controls = select_controls(policy_set, config, options.controls)
+    engine = make_engine(options.engine, options.opa_url)
+    try:
+        engine.load(policy_set.policy_files, config.controls)
+    except RegoError as exc:
+        raise InputError(exc.message, exc.file, exc.line) from None
+    return config, policy_set, controls, engine
+
+
+def evaluate(
+    snapshot: Snapshot, options: EvalOptions, env: Environment, run: RunInfo | None = None
+) -> tuple[dict[str, Any], ExitStatus]:
+    from auditor.evaluate import Evaluator
+
+    run = run or RunInfo(
+        engine=options.engine, fail_on=options.fail_on, policy_dirs=[], config=None
+    )
+    config, policy_set, controls, engine = prepare(options)
+    run.engine = engine.version()
+    run.policy_dirs = [str(d) for d in policy_set.dirs]
+    run.config = config.path
+    env.progress(f"evaluating {len(controls)} controls on {len(snapshot.resources)} resources")
+    evaluation = Evaluator(engine, controls).evaluate(snapshot)
+    env.end_progress()
+    problems = snapshot.problems + evaluation.problems
+    doc = build_document(run, controls, evaluation.results, snapshot, problems)
+    return doc, exit_status(evaluation.results, problems, options.fail_on)
+
+
+def report_problems(problems: list[Problem] | list[dict[str, Any]], env: Environment) -> None:
+    for p in problems:
+        env.error(str(p if isinstance(p, Problem) else Problem(**p)))
+
+
+def write_reports(doc: dict[str, Any], outputs: list[str], env: Environment) -> None:
+    from auditor.reporters import write_reports as write
+
+    write(doc, outputs or ["table"], env.stdout)
+
+
+def scan(
+    sources: SourceOptions, options: EvalOptions, outputs: list[str], env: Environment
+) -> ExitStatus:
+    run = RunInfo(engine=options.engine, fail_on=options.fail_on, policy_dirs=[], config=None)
+    prepare(options)  # fail fast on bad config or policies, before a long collection
+    snapshot = collect(sources, env)
+    doc, status = evaluate(snapshot, options, env, run)
+    report_problems(doc["problems"], env)
+    write_reports(doc, outputs, env)
+    return status
+
+
+def load_snapshot(path: str) -> Snapshot:
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text())
+    except FileNotFoundError:
+        raise InputError("snapshot not found", path) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", path, exc.lineno) from None
+    if not isinstance(data, dict) or "schema_version" not in data or "resources" not in data:
+        raise InputError("not an auditor snapshot (no schema_version/resources)", path)
+    major = str(data["schema_version"]).split(".")[0]
+    if major != "1":
+        raise InputError(f"unsupported snapshot schema_version {data['schema_version']}", path)
+    try:
+        return Snapshot.from_dict(data)
+    except (KeyError, TypeError) as exc:
+        raise InputError(f"malformed snapshot: {exc}", path) from None
+
+
+def load_document(path: str) -> dict[str, Any]:
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text())
+    except FileNotFoundError:
+        raise InputError("result document not found", path) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", path, exc.lineno) from None
+    if not isinstance(data, dict) or "results" not in data or "summary" not in data:
+        raise InputError("not an auditor result document (see docs/result-document.md)", path)
+    return data

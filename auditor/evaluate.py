@@ -1,0 +1,198 @@
+"""Judge a snapshot: every control x every applicable resource -> pass | fail | error.
+
+The snapshot is handed to the engine once, as `input.resources[kind][id]`; each control
+package answers `applicable`, `deny` and `unknown`. Everything applicable that is
+neither denied nor unknown passes, except where the control's kinds were not collected
+completely in the resource's scope: then it is `error`, never `pass`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.engines.base import Engine, RegoError
+from auditor.model import Coverage, Problem, Resource, Result, Snapshot
+from auditor.policy.loader import Control
+
+
+@dataclass
+class Evaluation:
+    results: list[Result] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def build_input(resources: list[Resource]) -> tuple[dict[str, Any], list[Problem]]:
+    """Index resources by kind and id, as policies read them; report duplicate ids."""
+    by_kind: dict[str, dict[str, Any]] = defaultdict(dict)
+    problems = []
+    for r in resources:
+        bucket = by_kind[r.kind]
+        if r.id in bucket:
+            problems.append(
+                Problem(
+                    source=r.source,
+                    message=f"duplicate resource id {r.id} ({r.kind}) in scopes "
+                    f"{bucket[r.id]['scope']} and {r.scope}; scan them separately",
+                )
+            )
+            continue
+        bucket[r.id] = r.to_dict()
+    return {"resources": dict(by_kind)}, problems
+
+
+def _control_query(control: Control) -> str:
+    parts = [f'"{rule}": {control.query_path}.{rule}' for rule in control.rules]
+    return "{" + ", ".join(parts) + "}"
+
+
+def _all_query(controls: list[Control]) -> str:
+    return "{" + ", ".join(f'"{c.id}": {_control_query(c)}' for c in controls) + "}"
+
+
+def _gaps_by_kind(coverage: list[Coverage]) -> dict[str, list[Coverage]]:
+    gaps: dict[str, list[Coverage]] = defaultdict(list)
+    for c in coverage:
+        if c.status != "collected":
+            gaps[c.kind].append(c)
+    return gaps
+
+
+class Evaluator:
+    """Compiles policies once; evaluates any number of snapshots with them."""
+
+    def __init__(self, engine: Engine, controls: list[Control]):
+        self.engine = engine
+        self.controls = controls
+
+    def evaluate(self, snapshot: Snapshot) -> Evaluation:
+        out = Evaluation()
+        input_doc, dup_problems = build_input(snapshot.resources)
+        out.problems.extend(dup_problems)
+        by_id: dict[str, Resource] = {}
+        for r in snapshot.resources:
+            by_id.setdefault(r.id, r)
+        self.engine.set_input(json.dumps(input_doc, separators=(",", ":")))
+        answers = self._ask(out)
+        gaps = _gaps_by_kind(snapshot.coverage)
+        for control in self.controls:
+            answer = answers.get(control.id)
+            if answer is None:
+                continue
+            out.results.extend(self._judge(control, answer, by_id, gaps))
+        return out
+
+    def _ask(self, out: Evaluation) -> dict[str, Any]:
+        """One query for every control; on a runtime error, one per control to isolate it."""
+        if not self.controls:
+            return {}
+        try:
+            return self.engine.query(_all_query(self.controls)) or {}
+        except RegoError:
+            pass
+        answers: dict[str, Any] = {}
+        for control in self.controls:
+            try:
+                answers[control.id] = self.engine.query(_control_query(control)) or {}
+            except RegoError as exc:
+                out.problems.append(
+                    Problem(
+                        source="policy",
+                        message=f"control {control.id} failed to evaluate: {exc.message}",
+                        file=exc.file or str(control.path),
+                        line=exc.line,
+                    )
+                )
+                out.results.append(
+                    _result(control, None, "error", f"control failed to evaluate: {exc.message}")
+                )
+        return answers
+
+    def _judge(
+        self,
+        control: Control,
+        answer: dict[str, Any],
+        by_id: dict[str, Resource],
+        gaps: dict[str, list[Coverage]],
+    ) -> list[Result]:
+        denies: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for d in answer.get("deny") or []:
+            denies[str(d.get("resource"))].append(d)
+        unknowns: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for u in answer.get("unknown") or []:
+            unknowns[str(u.get("resource"))].append(u)
+        ids = set(answer.get("applicable") or []) | set(denies) | set(unknowns)
+
+        control_gaps = [g for kind in [*control.resource_kinds, "*"] for g in gaps.get(kind, [])]
+        gap_by_scope: dict[tuple[str, str], Coverage] = {}
+        for g in control_gaps:
+            gap_by_scope.setdefault((g.source, g.scope), g)
+
+        results = []
+        for rid in sorted(ids):
+            resource = by_id.get(rid)
+            if rid in denies:
+                ds = denies[rid]
+                message = "; ".join(sorted({str(d.get("message", "")) for d in ds}))
+                evidence = [d["evidence"] for d in ds if isinstance(d.get("evidence"), dict)]
+                results.append(_result(control, resource, "fail", message, evidence, rid))
+            elif rid in unknowns:
+                us = unknowns[rid]
+                reasons = "; ".join(sorted({str(u.get("reason", "value unknown")) for u in us}))
+                evidence = [u["evidence"] for u in us if isinstance(u.get("evidence"), dict)]
+                results.append(
+                    _result(control, resource, "error", f"not evaluated: {reasons}", evidence, rid)
+                )
+            else:
+                gap = gap_by_scope.get((resource.source, resource.scope)) if resource else None
+                if gap is not None:
+                    msg = f"not evaluated: {gap.kind} not collected in {gap.scope}: {gap.reason}"
+                    results.append(_result(control, resource, "error", msg, [], rid))
+                else:
+                    results.append(_result(control, resource, "pass", "", [], rid))
+        for g in control_gaps:
+            results.append(
+                Result(
+                    control_id=control.id,
+                    title=control.title,
+                    severity=control.severity,
+                    domain=control.domain,
+                    status="error",
+                    resource_id=g.scope,
+                    resource_kind=g.kind,
+                    message=f"not evaluated: {g.kind} not collected in {g.scope}: {g.reason}",
+                    source=g.source,
+                    scope=g.scope,
+                    frameworks=control.frameworks,
+                    remediation=control.remediation,
+                )
+            )
+        return results
+
+
+def _result(
+    control: Control,
+    resource: Resource | None,
+    status: str,
+    message: str,
+    evidence: list[dict[str, Any]] | None = None,
+    resource_id: str | None = None,
+) -> Result:
+    return Result(
+        control_id=control.id,
+        title=control.title,
+        severity=control.severity,
+        domain=control.domain,
+        status=status,  # type: ignore[arg-type]
+        resource_id=resource.id if resource else (resource_id or "*"),
+        resource_kind=resource.kind if resource else None,
+        message=message or ("passed" if status == "pass" else ""),
+        source=resource.source if resource else None,
+        scope=resource.scope if resource else None,
+        location=resource.location if resource else None,
+        evidence=evidence or [],
+        frameworks=control.frameworks,
+        remediation=control.remediation,
+    )

@@ -1,0 +1,1 @@
+"""Policies: discovery, metadata, builtin checks and the `policy test` runner."""
