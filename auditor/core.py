@@ -77,7 +77,17 @@ def select_controls(policy_set: PolicySet, config: Config, wanted: list[str]) ->
     ]
 
 
-def prepare(options: EvalOptions) -> tuple[Config, PolicySet, list[Control], Any]:
+@dataclass
+class Prepared:
+    """Config, policies and a compiled engine: made once per command."""
+
+    config: Config
+    policy_set: PolicySet
+    controls: list[Control]
+    engine: Any
+
+
+def prepare(options: EvalOptions) -> Prepared:
     """Load config and policies and compile them: every defect here is exit 2."""
     from auditor.engines import RegoError, make_engine
     from auditor.policy.builtins import check_builtins
@@ -91,23 +101,27 @@ def prepare(options: EvalOptions) -> tuple[Config, PolicySet, list[Control], Any
         engine.load(policy_set.policy_files, config.controls)
     except RegoError as exc:
         raise InputError(exc.message, exc.file, exc.line) from None
-    return config, policy_set, controls, engine
+    return Prepared(config, policy_set, controls, engine)
 
 
 def evaluate(
-    snapshot: Snapshot, options: EvalOptions, env: Environment, run: RunInfo | None = None
+    snapshot: Snapshot,
+    options: EvalOptions,
+    env: Environment,
+    run: RunInfo | None = None,
+    prepared: Prepared | None = None,
 ) -> tuple[dict[str, Any], ExitStatus]:
     from auditor.evaluate import Evaluator
 
-    run = run or RunInfo(
-        engine=options.engine, fail_on=options.fail_on, policy_dirs=[], config=None
-    )
-    config, policy_set, controls, engine = prepare(options)
-    run.engine = engine.version()
-    run.policy_dirs = [str(d) for d in policy_set.dirs]
-    run.config = config.path
+    if run is None:
+        run = RunInfo(engine=options.engine, fail_on=options.fail_on, policy_dirs=[], config=None)
+    prepared = prepared or prepare(options)
+    run.engine = prepared.engine.version()
+    run.policy_dirs = [str(d) for d in prepared.policy_set.dirs]
+    run.config = prepared.config.path
+    controls = prepared.controls
     env.progress(f"evaluating {len(controls)} controls on {len(snapshot.resources)} resources")
-    evaluation = Evaluator(engine, controls).evaluate(snapshot)
+    evaluation = Evaluator(prepared.engine, controls).evaluate(snapshot)
     env.end_progress()
     problems = snapshot.problems + evaluation.problems
     doc = build_document(run, controls, evaluation.results, snapshot, problems)
@@ -129,9 +143,9 @@ def scan(
     sources: SourceOptions, options: EvalOptions, outputs: list[str], env: Environment
 ) -> ExitStatus:
     run = RunInfo(engine=options.engine, fail_on=options.fail_on, policy_dirs=[], config=None)
-    prepare(options)  # fail fast on bad config or policies, before a long collection
+    prepared = prepare(options)  # fail fast on bad config or policies, before collecting
     snapshot = collect(sources, env)
-    doc, status = evaluate(snapshot, options, env, run)
+    doc, status = evaluate(snapshot, options, env, run, prepared)
     report_problems(doc["problems"], env)
     write_reports(doc, outputs, env)
     return status

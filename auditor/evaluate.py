@@ -34,8 +34,7 @@ def build_input(resources: list[Resource]) -> tuple[dict[str, Any], list[Problem
             problems.append(
                 Problem(
                     source=r.source,
-                    message=f"duplicate resource id {r.id} ({r.kind}) in scopes "
-                    f"{bucket[r.id]['scope']} and {r.scope}; scan them separately",
+                    message=f"duplicate resource id {r.id} ({r.kind}) in scope {r.scope}",
                 )
             )
             continue
@@ -68,20 +67,31 @@ class Evaluator:
         self.controls = controls
 
     def evaluate(self, snapshot: Snapshot) -> Evaluation:
+        """Evaluate each scope on its own: joins never cross a Terraform root or an account.
+
+        The same Terraform address may exist in two roots scanned together; evaluating
+        scope by scope keeps their ids apart without renaming what users know.
+        """
         out = Evaluation()
-        input_doc, dup_problems = build_input(snapshot.resources)
-        out.problems.extend(dup_problems)
-        by_id: dict[str, Resource] = {}
-        for r in snapshot.resources:
-            by_id.setdefault(r.id, r)
-        self.engine.set_input(json.dumps(input_doc, separators=(",", ":")))
-        answers = self._ask(out)
         gaps = _gaps_by_kind(snapshot.coverage)
+        by_scope: dict[str, list[Resource]] = defaultdict(list)
+        for r in snapshot.resources:
+            by_scope[r.scope].append(r)
+        for scope in sorted(by_scope):
+            resources = by_scope[scope]
+            input_doc, dup_problems = build_input(resources)
+            out.problems.extend(dup_problems)
+            by_id: dict[str, Resource] = {}
+            for r in resources:
+                by_id.setdefault(r.id, r)
+            self.engine.set_input(json.dumps(input_doc, separators=(",", ":")))
+            answers = self._ask(out)
+            for control in self.controls:
+                answer = answers.get(control.id)
+                if answer is not None:
+                    out.results.extend(self._judge(control, answer, by_id, gaps))
         for control in self.controls:
-            answer = answers.get(control.id)
-            if answer is None:
-                continue
-            out.results.extend(self._judge(control, answer, by_id, gaps))
+            out.results.extend(_gap_results(control, gaps))
         return out
 
     def _ask(self, out: Evaluation) -> dict[str, Any]:
@@ -125,10 +135,7 @@ class Evaluator:
             unknowns[str(u.get("resource"))].append(u)
         ids = set(answer.get("applicable") or []) | set(denies) | set(unknowns)
 
-        control_gaps = [g for kind in [*control.resource_kinds, "*"] for g in gaps.get(kind, [])]
-        gap_by_scope: dict[tuple[str, str], Coverage] = {}
-        for g in control_gaps:
-            gap_by_scope.setdefault((g.source, g.scope), g)
+        control_gaps = _control_gaps(control, gaps)
 
         results = []
         for rid in sorted(ids):
@@ -146,30 +153,51 @@ class Evaluator:
                     _result(control, resource, "error", f"not evaluated: {reasons}", evidence, rid)
                 )
             else:
-                gap = gap_by_scope.get((resource.source, resource.scope)) if resource else None
+                gap = _gap_for(resource, control_gaps) if resource else None
                 if gap is not None:
-                    msg = f"not evaluated: {gap.kind} not collected in {gap.scope}: {gap.reason}"
+                    where = f"{gap.scope}/{gap.region}" if gap.region else gap.scope
+                    msg = f"not evaluated: {gap.kind} not collected in {where}: {gap.reason}"
                     results.append(_result(control, resource, "error", msg, [], rid))
                 else:
                     results.append(_result(control, resource, "pass", "", [], rid))
-        for g in control_gaps:
-            results.append(
-                Result(
-                    control_id=control.id,
-                    title=control.title,
-                    severity=control.severity,
-                    domain=control.domain,
-                    status="error",
-                    resource_id=g.scope,
-                    resource_kind=g.kind,
-                    message=f"not evaluated: {g.kind} not collected in {g.scope}: {g.reason}",
-                    source=g.source,
-                    scope=g.scope,
-                    frameworks=control.frameworks,
-                    remediation=control.remediation,
-                )
-            )
         return results
+
+
+def _control_gaps(control: Control, gaps: dict[str, list[Coverage]]) -> list[Coverage]:
+    return [g for kind in [*control.resource_kinds, "*"] for g in gaps.get(kind, [])]
+
+
+def _gap_for(resource: Resource, control_gaps: list[Coverage]) -> Coverage | None:
+    """The first gap in the resource's scope (and region, when the gap names one)."""
+    for g in control_gaps:
+        same_scope = g.source == resource.source and g.scope == resource.scope
+        if same_scope and (g.region is None or g.region == resource.region):
+            return g
+    return None
+
+
+def _gap_results(control: Control, gaps: dict[str, list[Coverage]]) -> list[Result]:
+    """One error per uncollected (scope, region, kind) the control depends on."""
+    results = []
+    for g in _control_gaps(control, gaps):
+        where = f"{g.scope}/{g.region}" if g.region else g.scope
+        results.append(
+            Result(
+                control_id=control.id,
+                title=control.title,
+                severity=control.severity,
+                domain=control.domain,
+                status="error",
+                resource_id=where,
+                resource_kind=g.kind,
+                message=f"not evaluated: {g.kind} not collected in {where}: {g.reason}",
+                source=g.source,
+                scope=g.scope,
+                frameworks=control.frameworks,
+                remediation=control.remediation,
+            )
+        )
+    return results
 
 
 def _result(

@@ -87,6 +87,8 @@ class Coverage:
     status: Literal["collected", "error", "skipped"]
     reason: str | None = None
     count: int = 0
+    # Set when the gap is narrower than the scope (one region of an AWS account).
+    region: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,39 @@
+# The two commands of the README: `make demo` and `make test`. Both set up .venv first,
+# installing the exact versions of constraints.txt.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+EXAMPLES := terraform-examples
+
+.PHONY: install demo test lint policy-test bench bench-terraform clean
+
+$(BIN)/auditor: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	@touch $@
+
+install: $(BIN)/auditor
+
+# Scan every shipped example stack; exits 1 because the insecure stacks fail controls.
+demo: install
+	$(BIN)/auditor scan $(foreach d,$(sort $(dir $(wildcard $(EXAMPLES)/*/*/main.tf))),--terraform $(d)) --fail-on none
+
+lint: install
+	$(BIN)/ruff check auditor tests bench
+	$(BIN)/ruff format --check auditor tests bench
+
+policy-test: install
+	$(BIN)/auditor policy test
+
+test: install lint policy-test
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python -m bench.bench_evaluate
+
+bench-terraform: install
+	$(BIN)/python -m bench.bench_terraform
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache bench/.work

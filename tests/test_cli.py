@@ -1,0 +1,88 @@
+"""The CLI as users meet it: fast help, exit codes, errors naming the file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import run_cli
+
+from auditor import __version__
+
+
+def test_version_and_help_import_nothing_heavy() -> None:
+    code = (
+        "import sys\nfrom auditor.cli import main\n"
+        "for a in (['--version'], ['--help'], ['scan', '--help']):\n"
+        "    try:\n        main(a)\n    except SystemExit:\n        pass\n"
+        "heavy = [m for m in ('checkov', 'regorus', 'boto3', 'jsonschema', 'yaml', 'tabulate')"
+        " if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert f"auditor {__version__}" in out.stdout
+    assert "HEAVY []" in out.stdout
+
+
+def test_no_command_prints_help_and_exits_2() -> None:
+    res = run_cli()
+    assert res.code == 2
+    assert "scan" in res.stdout
+
+
+def test_bad_usage_exits_2() -> None:
+    res = run_cli("scan", "--fail-on", "severe")
+    assert res.code == 2
+    assert "invalid choice" in res.stderr
+
+
+def test_scan_without_sources_exits_2() -> None:
+    res = run_cli("scan")
+    assert res.code == 2
+    assert "no source given" in res.stderr
+
+
+def test_missing_snapshot_names_the_file(tmp_path: Path) -> None:
+    res = run_cli("evaluate", str(tmp_path / "nope.json"))
+    assert res.code == 2
+    assert f"{tmp_path / 'nope.json'}: snapshot not found" in res.stderr
+
+
+def test_malformed_snapshot_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "snap.json"
+    bad.write_text('{\n  "schema_version": "1.0",\n  "resources": [,]\n}\n')
+    res = run_cli("evaluate", str(bad))
+    assert res.code == 2
+    assert f"{bad}:3: not valid JSON" in res.stderr
+
+
+def test_unknown_control_in_config_is_exit_2(tmp_path: Path, control_dir: Path) -> None:
+    cfg = tmp_path / "auditor.yaml"
+    cfg.write_text("skip_controls: [NOPE-99]\n")
+    snap = tmp_path / "snap.json"
+    snap.write_text(json.dumps({"schema_version": "1.0", "resources": []}))
+    res = run_cli("evaluate", str(snap), "--config", str(cfg), "--policies", str(control_dir))
+    assert res.code == 2
+    assert f"{cfg}: skip_controls names unknown control NOPE-99" in res.stderr
+
+
+def test_unknown_config_setting_is_exit_2(tmp_path: Path) -> None:
+    cfg = tmp_path / "auditor.yaml"
+    cfg.write_text("controls:\n  gpu_namespace: [ml]\n")
+    snap = tmp_path / "snap.json"
+    snap.write_text(json.dumps({"schema_version": "1.0", "resources": []}))
+    res = run_cli("evaluate", str(snap), "--config", str(cfg))
+    assert res.code == 2
+    assert "unknown setting controls.gpu_namespace" in res.stderr
+
+
+def test_malformed_config_yaml_names_line(tmp_path: Path) -> None:
+    cfg = tmp_path / "auditor.yaml"
+    cfg.write_text("controls:\n  admin_ports: [22\n")
+    snap = tmp_path / "snap.json"
+    snap.write_text(json.dumps({"schema_version": "1.0", "resources": []}))
+    res = run_cli("evaluate", str(snap), "--config", str(cfg))
+    assert res.code == 2
+    assert f"{cfg}:" in res.stderr and "invalid YAML" in res.stderr
