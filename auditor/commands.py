@@ -30,10 +30,10 @@ def _eval_options(args: argparse.Namespace) -> core.EvalOptions:
 
 
 def _check_outputs(outputs: list[str]) -> None:
-    from auditor.reporters import parse_output_spec
+    """Refuse bad -o combinations before a long scan runs, not after."""
+    from auditor.reporters import check_output_specs
 
-    for spec in outputs:
-        parse_output_spec(spec)
+    check_output_specs(outputs)
 
 
 def cmd_scan(args: argparse.Namespace, env: Environment) -> int:

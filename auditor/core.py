@@ -180,4 +180,10 @@ def load_document(path: str) -> dict[str, Any]:
         raise InputError(f"not valid JSON: {exc.msg}", path, exc.lineno) from None
     if not isinstance(data, dict) or "results" not in data or "summary" not in data:
         raise InputError("not an auditor result document (see docs/result-document.md)", path)
+    from auditor.reporters.json_report import validate_document
+
+    errors = validate_document(data)
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise InputError(f"invalid result document: {errors[0]}{more}", path)
     return data
