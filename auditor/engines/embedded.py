@@ -33,7 +33,8 @@ class EmbeddedEngine:
                 self._engine.add_policy(str(f.path), f.text)
             except RuntimeError as exc:
                 raise RegoError.from_regorus(exc, str(f.path)) from None
-        self._engine.add_data({"auditor": {"config": config}})
+        # JSON, not a Python dict: the binding turns Python booleans into 1/0.
+        self._engine.add_data_json(json.dumps({"auditor": {"config": config}}))
 
     def set_input(self, input_json: str) -> None:
         self._engine.set_input_json(input_json)
