@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLES := terraform-examples
 
-.PHONY: install demo test lint policy-test bench bench-terraform clean
+.PHONY: install demo test lint policy-test bench bench-terraform bench-history clean
 
 $(BIN)/auditor: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: install
 
 bench-terraform: install
 	$(BIN)/python -m bench.bench_terraform
+
+# History store: record/compare 10,000-result runs (PostgreSQL too with --postgres URL).
+bench-history: install
+	$(BIN)/python -m bench.bench_history
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache bench/.work

@@ -14,13 +14,15 @@ from auditor import __version__
 from auditor.context import Environment
 from auditor.errors import InputError
 from auditor.exitcodes import ExitStatus
+from auditor.history_cli import add_history_parser, add_store_options
 
 FAIL_ON = ("critical", "high", "medium", "low", "none")
 
 EPILOG = """exit codes:
   0  nothing failed at or above --fail-on and the scan was complete
   1  a result at or above --fail-on failed
-  2  bad usage or bad input (the message names the file and line)
+  2  bad usage or bad input (the message names the file and line), an unusable
+     history store, or --lock held by another run of the same sources
   3  the scan was incomplete (errors, coverage gaps) and nothing failed at --fail-on
 """
 
@@ -45,6 +47,9 @@ def _add_sources(p: argparse.ArgumentParser) -> None:
         metavar="PLAN.json",
         help="Terraform plan as written by `terraform show -json`",
     )
+    from auditor.collectors.aws.options import add_aws_arguments
+
+    add_aws_arguments(p)
 
 
 def _add_policy_options(p: argparse.ArgumentParser) -> None:
@@ -103,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sources(scan)
     _add_eval_options(scan)
     _add_output_options(scan)
+    add_store_options(scan, lock=True)
 
     collect = sub.add_parser("collect", help="collect sources into a snapshot file")
     _add_sources(collect)
@@ -114,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("snapshot", metavar="SNAPSHOT.json")
     _add_eval_options(ev)
     _add_output_options(ev)
+    add_store_options(ev)
 
     rep = sub.add_parser("report", help="render a saved JSON result document again")
     rep.add_argument("document", metavar="RESULTS.json")
@@ -130,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     ptest.add_argument("dir", nargs="?", metavar="DIR", help="only the tests under DIR")
     ptest.add_argument("--policies", action="append", default=[], metavar="DIR")
     ptest.add_argument("-v", "--verbose", action="store_true", help="print passing tests too")
+    add_history_parser(sub, _Parser)
     return parser
 
 
@@ -144,6 +152,7 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
             return ExitStatus.BAD_INPUT
         return int(exc.code or 0)
     env.quiet = bool(getattr(args, "quiet", False))
+    env.log_format = getattr(args, "log_format", None) or env.log_format
     if args.command is None:
         parser.print_help(env.stdout)
         return ExitStatus.BAD_INPUT
@@ -166,6 +175,7 @@ def _dispatch(args: argparse.Namespace, env: Environment) -> int:
         "evaluate": commands.cmd_evaluate,
         "report": commands.cmd_report,
         "policy": commands.cmd_policy,
+        "history": commands.cmd_history,
     }[args.command]
     return handler(args, env)
 

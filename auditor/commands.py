@@ -15,7 +15,11 @@ from auditor.exitcodes import ExitStatus
 
 
 def _sources(args: argparse.Namespace) -> core.SourceOptions:
-    return core.SourceOptions(terraform=args.terraform, plans=args.plan)
+    from auditor.collectors.aws.options import aws_options_from_args
+
+    return core.SourceOptions(
+        terraform=args.terraform, plans=args.plan, aws=aws_options_from_args(args)
+    )
 
 
 def _eval_options(args: argparse.Namespace) -> core.EvalOptions:
@@ -37,8 +41,10 @@ def _check_outputs(outputs: list[str]) -> None:
 
 
 def cmd_scan(args: argparse.Namespace, env: Environment) -> int:
+    from auditor.history_cli import history_options
+
     _check_outputs(args.output)
-    return core.scan(_sources(args), _eval_options(args), args.output, env)
+    return core.scan(_sources(args), _eval_options(args), args.output, env, history_options(args))
 
 
 def cmd_collect(args: argparse.Namespace, env: Environment) -> int:
@@ -58,9 +64,15 @@ def cmd_collect(args: argparse.Namespace, env: Environment) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace, env: Environment) -> int:
+    from auditor.history_cli import history_options
+    from auditor.store.recording import Recorder
+
     _check_outputs(args.output)
+    recorder = Recorder(history_options(args), env)
+    recorder.check()  # a bad --store is exit 2 before any work
     snapshot = core.load_snapshot(args.snapshot)
     doc, status = core.evaluate(snapshot, _eval_options(args), env)
+    status = recorder.record(doc, status, "evaluate")
     core.report_problems(doc["problems"], env)
     core.write_reports(doc, args.output, env)
     return status
@@ -71,6 +83,12 @@ def cmd_report(args: argparse.Namespace, env: Environment) -> int:
     doc = core.load_document(args.document)
     core.write_reports(doc, args.output, env)
     return int(doc.get("summary", {}).get("exit_code", 0))
+
+
+def cmd_history(args: argparse.Namespace, env: Environment) -> int:
+    from auditor.history_cli import cmd_history as history
+
+    return history(args, env)
 
 
 def cmd_policy(args: argparse.Namespace, env: Environment) -> int:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass, field
-from typing import TextIO
+from datetime import UTC, datetime
+from typing import Any, TextIO
 
 
 @dataclass
@@ -12,6 +14,9 @@ class Environment:
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
     quiet: bool = False
+    # "json" (--log-format json): every message on stderr is one JSON object a line,
+    # for log collectors (journald, Kubernetes, CI); progress is never shown then.
+    log_format: str = "text"
 
     @property
     def stderr_is_tty(self) -> bool:
@@ -20,16 +25,35 @@ class Environment:
 
     def progress(self, message: str) -> None:
         """Progress for long work: only to a terminal, never with --quiet."""
-        if not self.quiet and self.stderr_is_tty:
+        if not self.quiet and self.stderr_is_tty and self.log_format == "text":
             print(f"\r\033[K{message}", end="", file=self.stderr, flush=True)
 
     def end_progress(self) -> None:
-        if not self.quiet and self.stderr_is_tty:
+        if not self.quiet and self.stderr_is_tty and self.log_format == "text":
             print("\r\033[K", end="", file=self.stderr, flush=True)
 
     def error(self, message: str) -> None:
-        print(f"auditor: error: {message}", file=self.stderr)
+        self.log("error", message)
 
     def warn(self, message: str) -> None:
         if not self.quiet:
-            print(f"auditor: warning: {message}", file=self.stderr)
+            self.log("warning", message)
+
+    def log(self, level: str, message: str, **fields: Any) -> None:
+        """One message on stderr: ``auditor: LEVEL: message``, or a JSON line.
+
+        ``fields`` (an event name, counts, ids) appear only in JSON lines: a log
+        collector can filter on them, a person reads the message.
+        """
+        if self.log_format == "json":
+            event = {
+                "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "level": level,
+                "message": message,
+                **fields,
+            }
+            print(json.dumps(event, default=str), file=self.stderr, flush=True)
+        elif level == "info":
+            print(f"auditor: {message}", file=self.stderr)
+        else:
+            print(f"auditor: {level}: {message}", file=self.stderr)

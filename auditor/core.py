@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.collectors.base import Collector
 from auditor.config import Config, load_config
@@ -21,11 +21,15 @@ from auditor.exitcodes import ExitStatus
 from auditor.model import Problem, Snapshot
 from auditor.policy.loader import Control, PolicySet, load_policies
 
+if TYPE_CHECKING:
+    from auditor.store.recording import HistoryOptions
+
 
 @dataclass
 class SourceOptions:
     terraform: list[str] = field(default_factory=list)
     plans: list[str] = field(default_factory=list)
+    aws: Any = None  # auditor.collectors.aws.AwsOptions when --aws (or a profile/role) is given
 
     def collectors(self) -> list[Collector]:
         found: list[Collector] = []
@@ -34,6 +38,10 @@ class SourceOptions:
 
             found += [TerraformCollector(p) for p in self.terraform]
             found += [PlanCollector(p) for p in self.plans]
+        if self.aws is not None:
+            from auditor.collectors.aws import AwsCollector
+
+            found.append(AwsCollector(self.aws))
         return found
 
 
@@ -51,7 +59,7 @@ def collect(sources: SourceOptions, env: Environment) -> Snapshot:
     """Run every requested collector; their problems are recorded, never raised."""
     collectors = sources.collectors()
     if not collectors:
-        raise InputError("no source given (use --terraform DIR or --plan PLAN.json)")
+        raise InputError("no source given (use --terraform DIR, --plan PLAN.json or --aws)")
     snapshot = Snapshot(created_at=now_utc())
     for collector in collectors:
         env.progress(f"collecting {collector.name}")
@@ -140,14 +148,25 @@ def write_reports(doc: dict[str, Any], outputs: list[str], env: Environment) -> 
 
 
 def scan(
-    sources: SourceOptions, options: EvalOptions, outputs: list[str], env: Environment
-) -> ExitStatus:
+    sources: SourceOptions,
+    options: EvalOptions,
+    outputs: list[str],
+    env: Environment,
+    history: HistoryOptions | None = None,
+) -> int:
+    """Collect, evaluate, record in the history store (unless history is None), report."""
+    from auditor.store.recording import Recorder
+
+    recorder = Recorder(history, env)
     run = RunInfo(engine=options.engine, fail_on=options.fail_on, policy_dirs=[], config=None)
     prepared = prepare(options)  # fail fast on bad config or policies, before collecting
-    snapshot = collect(sources, env)
-    doc, status = evaluate(snapshot, options, env, run, prepared)
-    report_problems(doc["problems"], env)
-    write_reports(doc, outputs, env)
+    recorder.check()  # and on a bad --store
+    with recorder.lock(sources):  # --lock: exit 2 at once if this scope is being scanned
+        snapshot = collect(sources, env)
+        doc, status = evaluate(snapshot, options, env, run, prepared)
+        status = recorder.record(doc, status, "scan")  # adds doc["history"]
+        report_problems(doc["problems"], env)
+        write_reports(doc, outputs, env)
     return status
 
 

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# PostgreSQL fixtures (postgres_server, postgres_url) for the history store tests.
+from pg_server import postgres_server, postgres_url  # noqa: F401
+
 from auditor.cli import main
 from auditor.context import Environment
 
@@ -87,6 +90,17 @@ def write_control(
         )
     )
     return path
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test records its runs (and --lock files) in its own data directory.
+
+    scan and evaluate record into the history store by default: without this, tests
+    would write to the user's ~/.local/share/auditor and see each other's runs.
+    """
+    monkeypatch.setenv("AUDITOR_DATA_DIR", str(tmp_path / "auditor-data"))
+    monkeypatch.delenv("AUDITOR_STORE", raising=False)
 
 
 @pytest.fixture
