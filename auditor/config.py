@@ -18,13 +18,13 @@ from auditor.errors import InputError
 # docs/configuration.md; keep the two in step.
 DEFAULT_CONTROLS_CONFIG: dict[str, Any] = {
     # A resource carrying one of these tag/label keys (with a value other than
-    # "false"/"no"/"0") is an AI resource, whatever its type.
+    # "false"/"no"/"off"/"0") is an AI resource, whatever its type.
     "ai_tag_keys": ["ai-workload", "ml-workload"],
     # A bucket/registry carrying one of these keys holds model artifacts or training data.
     "ai_data_tag_keys": ["model-artifacts", "training-data", "ai-data"],
     # AWS instance families (the part of the type before the generation digit) with GPUs
     # or ML accelerators.
-    "aws_ai_instance_families": ["p", "g", "inf", "trn", "dl"],
+    "aws_ai_instance_families": ["p", "g", "gr", "inf", "trn", "dl"],
     # GCP machine-type families with attached accelerators.
     "gcp_ai_machine_families": ["a2", "a3", "a4", "g2"],
     # Ports that must never be reachable from the whole internet.

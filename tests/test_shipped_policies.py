@@ -30,7 +30,7 @@ def test_every_control_and_lib_has_a_test_file_beside_it() -> None:
         for p in POLICIES.rglob("*.rego")
         if not p.name.endswith("_test.rego")
         and not p.with_name(p.stem + "_test.rego").exists()
-        and p.name != "result.rego"
+        and p.name not in ("result.rego", "testing.rego")
     ]
     assert missing == []
 
@@ -70,3 +70,13 @@ def test_policy_test_on_a_subfolder_only_runs_its_tests() -> None:
 
 def test_missing_policy_test_folder_is_exit_2(tmp_path: Path) -> None:
     assert run_cli("policy", "test", str(tmp_path / "none")).code == 2
+
+
+def test_rego_test_config_is_the_shipped_default() -> None:
+    """lib/testing.rego's config mirrors DEFAULT_CONTROLS_CONFIG, so tests judge defaults."""
+    from auditor.config import DEFAULT_CONTROLS_CONFIG
+    from auditor.engines.embedded import EmbeddedEngine
+
+    engine = EmbeddedEngine()
+    engine.load(load_policies().policy_files, {})
+    assert engine.query("data.auditor.lib.testing.config") == DEFAULT_CONTROLS_CONFIG
