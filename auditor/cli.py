@@ -50,6 +50,12 @@ def _add_sources(p: argparse.ArgumentParser) -> None:
     from auditor.collectors.aws.options import add_aws_arguments
 
     add_aws_arguments(p)
+    from auditor.collectors.gcp.options import add_gcp_arguments
+
+    add_gcp_arguments(p)
+    from auditor.collectors.kubernetes.options import add_k8s_arguments
+
+    add_k8s_arguments(p)
 
 
 def _add_policy_options(p: argparse.ArgumentParser) -> None:
@@ -78,6 +84,11 @@ def _add_eval_options(p: argparse.ArgumentParser) -> None:
         default="high",
         help="lowest severity whose failures give exit code 1 (default: high)",
     )
+    g.add_argument(
+        "--waivers",
+        metavar="FILE",
+        help="YAML of accepted failures with owner, reason and expiry (docs/waivers.md)",
+    )
 
 
 def _add_output_options(p: argparse.ArgumentParser) -> None:
@@ -88,7 +99,14 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="FORMAT[=PATH]",
-        help="report format, optionally to a file (repeatable): table, json, sarif, junit",
+        help="report format, optionally to a file (repeatable): table, json, sarif, junit, "
+        "csv, markdown, html, oscal",
+    )
+    g.add_argument(
+        "--framework",
+        metavar="NAME",
+        help="group results by this framework's ids in table, markdown and html "
+        "(e.g. nist-sp-800-53-r5)",
     )
     g.add_argument("-q", "--quiet", action="store_true", help="no progress or warnings")
 
@@ -109,6 +127,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_eval_options(scan)
     _add_output_options(scan)
     add_store_options(scan, lock=True)
+    ev_group = scan.add_argument_group("evidence")
+    ev_group.add_argument(
+        "--evidence",
+        metavar="DIR",
+        help="write an evidence bundle (snapshot, results, policies, versions, manifest)",
+    )
+    ev_group.add_argument(
+        "--sign-key", metavar="KEY.pem", help="Ed25519 private key signing the bundle's manifest"
+    )
 
     collect = sub.add_parser("collect", help="collect sources into a snapshot file")
     _add_sources(collect)
@@ -133,11 +160,27 @@ def build_parser() -> argparse.ArgumentParser:
     pshow = psub.add_parser("show", help="a control's metadata, mappings and remediation")
     pshow.add_argument("control_id", metavar="ID")
     _add_policy_options(pshow)
+    pfw = psub.add_parser(
+        "frameworks", help="framework identifiers and the controls that evidence them"
+    )
+    pfw.add_argument("--framework", metavar="NAME", help="only this framework (e.g. mitre-atlas)")
+    pfw.add_argument("--format", choices=("table", "json"), default="table")
+    _add_policy_options(pfw)
     ptest = psub.add_parser("test", help="run the test_* rules of the _test.rego files")
     ptest.add_argument("dir", nargs="?", metavar="DIR", help="only the tests under DIR")
     ptest.add_argument("--policies", action="append", default=[], metavar="DIR")
     ptest.add_argument("-v", "--verbose", action="store_true", help="print passing tests too")
     add_history_parser(sub, _Parser)
+    evid = sub.add_parser("evidence", help="check an evidence bundle written by scan --evidence")
+    esub = evid.add_subparsers(dest="evidence_command", metavar="ACTION", parser_class=_Parser)
+    verify = esub.add_parser(
+        "verify",
+        help="exit 0 only if every file matches the manifest (and the signature, with a key)",
+        epilog="exit codes: 0 verified; 1 verification failed (each difference is named); "
+        "2 bad usage or not a bundle",
+    )
+    verify.add_argument("dir", metavar="DIR")
+    verify.add_argument("--public-key", metavar="PUB.pem", help="Ed25519 public key (PEM)")
     return parser
 
 
@@ -176,6 +219,7 @@ def _dispatch(args: argparse.Namespace, env: Environment) -> int:
         "report": commands.cmd_report,
         "policy": commands.cmd_policy,
         "history": commands.cmd_history,
+        "evidence": commands.cmd_evidence,
     }[args.command]
     return handler(args, env)
 

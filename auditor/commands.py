@@ -16,9 +16,16 @@ from auditor.exitcodes import ExitStatus
 
 def _sources(args: argparse.Namespace) -> core.SourceOptions:
     from auditor.collectors.aws.options import aws_options_from_args
+    from auditor.collectors.gcp.options import gcp_options_from_args
+    from auditor.collectors.kubernetes.options import k8s_options_from_args
 
     return core.SourceOptions(
-        terraform=args.terraform, plans=args.plan, aws=aws_options_from_args(args)
+        terraform=args.terraform,
+        plans=args.plan,
+        aws=aws_options_from_args(args),
+        gcp=gcp_options_from_args(args),
+        manifests=args.manifests,
+        k8s=k8s_options_from_args(args),
     )
 
 
@@ -30,6 +37,8 @@ def _eval_options(args: argparse.Namespace) -> core.EvalOptions:
         opa_url=args.opa_url,
         controls=[c.strip() for c in args.controls.split(",") if c.strip()],
         fail_on=args.fail_on,
+        waivers_path=args.waivers,
+        framework=getattr(args, "framework", None),
     )
 
 
@@ -44,7 +53,19 @@ def cmd_scan(args: argparse.Namespace, env: Environment) -> int:
     from auditor.history_cli import history_options
 
     _check_outputs(args.output)
-    return core.scan(_sources(args), _eval_options(args), args.output, env, history_options(args))
+    evidence = None
+    if args.evidence or args.sign_key:
+        from auditor.evidence import EvidenceOptions
+
+        evidence = EvidenceOptions.from_args(args)
+    return core.scan(
+        _sources(args),
+        _eval_options(args),
+        args.output,
+        env,
+        history_options(args),
+        evidence=evidence,
+    )
 
 
 def cmd_collect(args: argparse.Namespace, env: Environment) -> int:
@@ -74,15 +95,23 @@ def cmd_evaluate(args: argparse.Namespace, env: Environment) -> int:
     doc, status = core.evaluate(snapshot, _eval_options(args), env)
     status = recorder.record(doc, status, "evaluate")
     core.report_problems(doc["problems"], env)
-    core.write_reports(doc, args.output, env)
+    core.write_reports(doc, args.output, env, args.framework)
     return status
 
 
 def cmd_report(args: argparse.Namespace, env: Environment) -> int:
     _check_outputs(args.output)
     doc = core.load_document(args.document)
-    core.write_reports(doc, args.output, env)
+    core.write_reports(doc, args.output, env, args.framework)
     return int(doc.get("summary", {}).get("exit_code", 0))
+
+
+def cmd_evidence(args: argparse.Namespace, env: Environment) -> int:
+    from auditor.evidence import cmd_verify
+
+    if args.evidence_command != "verify":
+        raise InputError("evidence needs an action: verify DIR [--public-key PUB.pem]")
+    return cmd_verify(args.dir, args.public_key, env)
 
 
 def cmd_history(args: argparse.Namespace, env: Environment) -> int:
@@ -96,7 +125,7 @@ def cmd_policy(args: argparse.Namespace, env: Environment) -> int:
 
     action = args.policy_command
     if action is None:
-        raise InputError("policy needs an action: list, show ID or test [DIR]")
+        raise InputError("policy needs an action: list, show ID, frameworks or test [DIR]")
     extra = list(args.policies)
     if action == "test" and args.dir and not any(Path(d) == Path(args.dir) for d in extra):
         if not Path(args.dir).exists():
@@ -107,6 +136,12 @@ def cmd_policy(args: argparse.Namespace, env: Environment) -> int:
     policy_set = load_policies(extra)
     if action == "list":
         return _policy_list(policy_set, env)
+    if action == "frameworks":
+        from auditor.framework_matrix import matrix, render
+
+        data = matrix(policy_set.controls, args.framework)
+        print(render(data, args.format), file=env.stdout)
+        return ExitStatus.OK
     if action == "show":
         return _policy_show(policy_set, args.control_id, env)
     return _policy_test(policy_set, args, env)

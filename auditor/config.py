@@ -34,10 +34,96 @@ DEFAULT_CONTROLS_CONFIG: dict[str, Any] = {
     # ELBv2 SSL policies accepted as TLS 1.2+; empty means "any policy whose name says
     # TLS 1.2 or 1.3 is the minimum" (see policies/rego/lib/tls.rego).
     "elb_tls_policies": [],
+    # GCP SSL policies: the minimum TLS versions and the profiles accepted on target
+    # HTTPS proxies (TLS-04). A proxy without a policy gets Google's default: TLS 1.0,
+    # COMPATIBLE.
+    "gcp_ssl_min_tls_versions": ["TLS_1_2", "TLS_1_3"],
+    "gcp_ssl_profiles": ["MODERN", "RESTRICTED"],
     # Kubernetes namespaces authorised to request GPUs.
     "gpu_namespaces": [],
     # Registries (host or host/path prefix) images may come from; empty allows any.
     "allowed_registries": [],
+    # Kubernetes extended resources that are GPUs/accelerators (requests or limits); an
+    # entry ending in "*" is a prefix (MIG slices: nvidia.com/mig-1g.10gb).
+    "k8s_gpu_resources": [
+        "nvidia.com/gpu",
+        "nvidia.com/mig-*",
+        "amd.com/gpu",
+        "gpu.intel.com/*",
+        "habana.ai/gaudi",
+        "aws.amazon.com/neuron",
+        "aws.amazon.com/neuroncore",
+        "google.com/tpu",
+    ],
+    # Node label keys of GPU node pools: a node carrying one is a GPU node, and a workload
+    # selecting one (nodeSelector, required node affinity) is an AI workload.
+    "k8s_gpu_node_label_keys": [
+        "nvidia.com/gpu.present",
+        "cloud.google.com/gke-accelerator",
+        "k8s.amazonaws.com/accelerator",
+        "feature.node.kubernetes.io/pci-10de.present",
+    ],
+    # Pod label keys that make a workload an AI workload (besides ai_tag_keys).
+    "k8s_ai_label_keys": ["serving.kserve.io/inferenceservice"],
+    # Service annotations that make a LoadBalancer internal: annotation -> accepted values
+    # (lower case; "*" accepts any value but "false").
+    "k8s_internal_lb_annotations": {
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": ["internal"],
+        "service.beta.kubernetes.io/aws-load-balancer-internal": ["*"],
+        "networking.gke.io/load-balancer-type": ["internal"],
+        "cloud.google.com/load-balancer-type": ["internal"],
+        "service.beta.kubernetes.io/azure-load-balancer-internal": ["true"],
+        "service.beta.kubernetes.io/oci-load-balancer-internal": ["true"],
+        "service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type": ["private"],
+    },
+    # hostPath mounts that hand a GPU workload the node (devices, runtime sockets, kernel
+    # interfaces): the path itself or anything under it.
+    "k8s_forbidden_host_paths": [
+        "/",
+        "/dev",
+        "/proc",
+        "/sys",
+        "/var/run/docker.sock",
+        "/run/docker.sock",
+        "/var/run/containerd",
+        "/run/containerd",
+        "/var/run/crio",
+        "/var/lib/kubelet",
+        "/etc",
+    ],
+    # The Istio root namespace: its namespace-wide PeerAuthentication is mesh-wide.
+    "istio_root_namespace": "istio-system",
+    # AWS services that VPCs hosting AI must reach through VPC endpoints (the end of the
+    # endpoint's service name: com.amazonaws.<region>.<service>).
+    "ai_vpc_endpoint_services": ["sagemaker.api", "sagemaker.runtime", "bedrock-runtime", "s3"],
+    # Substrings of API Gateway integration URIs that make a method/route a model-inference
+    # integration (add the names of inference Lambda functions).
+    "inference_integration_markers": ["runtime.sagemaker", "bedrock-runtime"],
+    # GuardDuty features of which one must be ENABLED in regions with AI compute.
+    "guardduty_runtime_features": ["RUNTIME_MONITORING", "EKS_RUNTIME_MONITORING"],
+    # CloudWatch log groups of inference and data capture (name prefixes).
+    "inference_log_group_prefixes": ["/aws/sagemaker/"],
+    # Longest retention (days) accepted for inference logs and data capture.
+    "log_retention_max_days": 365,
+    # SageMaker instance families with local NVMe instance storage, which SageMaker
+    # encrypts with a hardware module and for which it refuses a volume KMS key.
+    "sagemaker_local_storage_families": (
+        [
+            "c5d",
+            "m5d",
+            "r5d",
+            "g4dn",
+            "g5",
+            "g6",
+            "g6e",
+            "p3dn",
+            "p4d",
+            "p4de",
+            "p5",
+            "trn1",
+            "trn1n",
+        ]
+    ),
 }
 
 
@@ -53,6 +139,9 @@ class Config:
 
 
 def _check_type(path: str, key: str, value: Any, default: Any) -> None:
+    is_int = isinstance(default, int) and not isinstance(default, bool)
+    if is_int and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        raise InputError(f"controls.{key} must be a positive integer", file=path)
     if isinstance(default, list):
         if not isinstance(value, list):
             raise InputError(f"controls.{key} must be a list", file=path)

@@ -30,6 +30,9 @@ class SourceOptions:
     terraform: list[str] = field(default_factory=list)
     plans: list[str] = field(default_factory=list)
     aws: Any = None  # auditor.collectors.aws.AwsOptions when --aws (or a profile/role) is given
+    gcp: Any = None  # auditor.collectors.gcp.GcpOptions when --gcp (or --gcp-project) is given
+    manifests: list[str] = field(default_factory=list)  # --manifests PATH
+    k8s: Any = None  # auditor.collectors.kubernetes.K8sOptions when --k8s or --context
 
     def collectors(self) -> list[Collector]:
         found: list[Collector] = []
@@ -42,6 +45,16 @@ class SourceOptions:
             from auditor.collectors.aws import AwsCollector
 
             found.append(AwsCollector(self.aws))
+        if self.gcp is not None:
+            from auditor.collectors.gcp import GcpCollector
+
+            found.append(GcpCollector(self.gcp))
+        if self.manifests or self.k8s is not None:
+            from auditor.collectors import kubernetes as k8s
+
+            found += [k8s.ManifestCollector(p) for p in self.manifests]
+            if self.k8s is not None:
+                found.append(k8s.K8sCollector(self.k8s))
         return found
 
 
@@ -53,13 +66,18 @@ class EvalOptions:
     opa_url: str | None = None
     controls: list[str] = field(default_factory=list)
     fail_on: str = "high"
+    waivers_path: str | None = None  # --waivers FILE (auditor/waivers.py)
+    framework: str | None = None  # --framework NAME: a framework key of the controls
 
 
 def collect(sources: SourceOptions, env: Environment) -> Snapshot:
     """Run every requested collector; their problems are recorded, never raised."""
     collectors = sources.collectors()
     if not collectors:
-        raise InputError("no source given (use --terraform DIR, --plan PLAN.json or --aws)")
+        raise InputError(
+            "no source given (use --terraform DIR, --plan PLAN.json, --aws, --gcp, "
+            "--manifests PATH or --k8s)"
+        )
     snapshot = Snapshot(created_at=now_utc())
     for collector in collectors:
         env.progress(f"collecting {collector.name}")
@@ -93,6 +111,7 @@ class Prepared:
     policy_set: PolicySet
     controls: list[Control]
     engine: Any
+    waivers: list[Any] = field(default_factory=list)  # auditor.waivers.Waiver
 
 
 def prepare(options: EvalOptions) -> Prepared:
@@ -104,12 +123,26 @@ def prepare(options: EvalOptions) -> Prepared:
     policy_set = load_policies(options.policy_dirs)
     check_builtins(policy_set.policy_files)
     controls = select_controls(policy_set, config, options.controls)
+    waivers = _load_waivers(options, policy_set)
     engine = make_engine(options.engine, options.opa_url)
     try:
         engine.load(policy_set.policy_files, config.controls)
     except RegoError as exc:
         raise InputError(exc.message, exc.file, exc.line) from None
-    return Prepared(config, policy_set, controls, engine)
+    return Prepared(config, policy_set, controls, engine, waivers)
+
+
+def _load_waivers(options: EvalOptions, policy_set: PolicySet) -> list[Any]:
+    """--waivers and --framework are checked with the policies, before any collection."""
+    if options.framework:
+        from auditor.reporters.frameworks import check_framework
+
+        check_framework(options.framework, [c.frameworks for c in policy_set.controls])
+    if not options.waivers_path:
+        return []
+    from auditor.waivers import load_waivers
+
+    return load_waivers(options.waivers_path, policy_set)
 
 
 def evaluate(
@@ -132,8 +165,28 @@ def evaluate(
     evaluation = Evaluator(prepared.engine, controls).evaluate(snapshot)
     env.end_progress()
     problems = snapshot.problems + evaluation.problems
+    waived = _apply_waivers(options, prepared, evaluation.results, run, env)
     doc = build_document(run, controls, evaluation.results, snapshot, problems)
+    if waived is not None:
+        doc["waivers"] = waived
     return doc, exit_status(evaluation.results, problems, options.fail_on)
+
+
+def _apply_waivers(
+    options: EvalOptions, prepared: Prepared, results: list[Any], run: RunInfo, env: Environment
+) -> dict[str, Any] | None:
+    """Waive matching failures (as of the run's UTC date); warn of expired and unused ones."""
+    if not options.waivers_path:
+        return None
+    from datetime import date
+
+    from auditor.waivers import apply_waivers
+
+    today = date.fromisoformat(run.started_at[:10])
+    outcome = apply_waivers(prepared.waivers, results, today, options.waivers_path)
+    for message in outcome.messages():
+        env.warn(message)
+    return outcome.to_dict()
 
 
 def report_problems(problems: list[Problem] | list[dict[str, Any]], env: Environment) -> None:
@@ -141,10 +194,16 @@ def report_problems(problems: list[Problem] | list[dict[str, Any]], env: Environ
         env.error(str(p if isinstance(p, Problem) else Problem(**p)))
 
 
-def write_reports(doc: dict[str, Any], outputs: list[str], env: Environment) -> None:
+def write_reports(
+    doc: dict[str, Any], outputs: list[str], env: Environment, framework: str | None = None
+) -> None:
     from auditor.reporters import write_reports as write
 
-    write(doc, outputs or ["table"], env.stdout)
+    if framework:
+        from auditor.reporters.frameworks import check_framework
+
+        check_framework(framework, [c.get("frameworks") or {} for c in doc.get("controls") or []])
+    write(doc, outputs or ["table"], env.stdout, framework=framework)
 
 
 def scan(
@@ -153,20 +212,32 @@ def scan(
     outputs: list[str],
     env: Environment,
     history: HistoryOptions | None = None,
+    evidence: Any = None,
 ) -> int:
-    """Collect, evaluate, record in the history store (unless history is None), report."""
+    """Collect, evaluate, record in the history store (unless history is None), report.
+
+    With ``evidence`` (auditor.evidence.EvidenceOptions) the run is also written as an
+    evidence bundle, after the reports, so that the bundle's result document is the one
+    the reports were rendered from.
+    """
     from auditor.store.recording import Recorder
 
     recorder = Recorder(history, env)
     run = RunInfo(engine=options.engine, fail_on=options.fail_on, policy_dirs=[], config=None)
     prepared = prepare(options)  # fail fast on bad config or policies, before collecting
+    if evidence is not None:
+        evidence.check()  # and on an unusable --evidence DIR or --sign-key
     recorder.check()  # and on a bad --store
     with recorder.lock(sources):  # --lock: exit 2 at once if this scope is being scanned
         snapshot = collect(sources, env)
         doc, status = evaluate(snapshot, options, env, run, prepared)
         status = recorder.record(doc, status, "scan")  # adds doc["history"]
         report_problems(doc["problems"], env)
-        write_reports(doc, outputs, env)
+        write_reports(doc, outputs, env, options.framework)
+        if evidence is not None:
+            from auditor.evidence import write_bundle
+
+            write_bundle(evidence, snapshot, doc, prepared, options, env)
     return status
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from auditor import __version__
 from auditor.exitcodes import ExitStatus
+from auditor.maturity import assess as assess_maturity
 from auditor.model import RESULT_SCHEMA_VERSION, SEVERITIES, Problem, Result, Snapshot
 from auditor.policy.loader import Control
 
@@ -112,4 +113,11 @@ def build_document(
         "results": [r.to_dict() for r in ordered],
         "coverage": [c.to_dict() for c in snapshot.coverage],
         "problems": [p.to_dict() for p in problems],
+        # Without history here; the history store's Recorder re-assesses with the run times.
+        "maturity": assess_maturity(
+            [c.id for c in controls],
+            [(r.control_id, r.status) for r in results],
+            None,
+            run.started_at,
+        ).to_dict(),
     }

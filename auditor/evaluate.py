@@ -48,7 +48,9 @@ def _control_query(control: Control) -> str:
 
 
 def _all_query(controls: list[Control]) -> str:
-    return "{" + ", ".join(f'"{c.id}": {_control_query(c)}' for c in controls) + "}"
+    # One control a line: regorus rejects query lines over 1,024 columns, and a rejected
+    # combined query falls back to one query per control (the lib recomputed each time).
+    return "{\n" + ",\n".join(f'"{c.id}": {_control_query(c)}' for c in controls) + "\n}"
 
 
 def _gaps_by_kind(coverage: list[Coverage]) -> dict[str, list[Coverage]]:
@@ -140,6 +142,15 @@ class Evaluator:
         results = []
         for rid in sorted(ids):
             resource = by_id.get(rid)
+            unproven = _unproven_absences(denies.get(rid, []), resource, gaps)
+            if unproven:
+                # Failures that rest on the absence of a kind not collected here are unknowns.
+                kept = [d for i, d in enumerate(denies[rid]) if i not in unproven]
+                unknowns[rid] = unknowns.get(rid, []) + list(unproven.values())
+                if kept:
+                    denies[rid] = kept
+                else:
+                    del denies[rid]
             if rid in denies:
                 ds = denies[rid]
                 message = "; ".join(sorted({str(d.get("message", "")) for d in ds}))
@@ -161,6 +172,32 @@ class Evaluator:
                 else:
                     results.append(_result(control, resource, "pass", "", [], rid))
         return results
+
+
+def _unproven_absences(
+    denies: list[dict[str, Any]], resource: Resource | None, gaps: dict[str, list[Coverage]]
+) -> dict[int, dict[str, Any]]:
+    """The denies built with lib.result.fail_absent whose `absent_kinds` were not collected
+    in the resource's scope (and region), by index, turned into unknowns: absence proves
+    nothing there."""
+    out: dict[int, dict[str, Any]] = {}
+    for i, d in enumerate(denies):
+        kinds = d.get("absent_kinds")
+        if not isinstance(kinds, list) or not kinds or resource is None:
+            continue
+        gap = _gap_for(resource, [g for k in [*kinds, "*"] for g in gaps.get(str(k), [])])
+        if gap is not None:
+            where = f"{gap.scope}/{gap.region}" if gap.region else gap.scope
+            reason = (
+                f"{d.get('message', '')}: but {gap.kind} was not collected in {where} "
+                f"({gap.reason}), so its absence proves nothing"
+            )
+            out[i] = {
+                "resource": d.get("resource"),
+                "reason": reason,
+                "evidence": d.get("evidence"),
+            }
+    return out
 
 
 def _control_gaps(control: Control, gaps: dict[str, list[Coverage]]) -> list[Coverage]:

@@ -33,6 +33,10 @@ REPORTERS: dict[str, str] = {
     "json": "auditor.reporters.json_report",
     "sarif": "auditor.reporters.sarif",
     "junit": "auditor.reporters.junit",
+    "csv": "auditor.reporters.csv_report",
+    "markdown": "auditor.reporters.markdown",
+    "html": "auditor.reporters.html",
+    "oscal": "auditor.reporters.oscal",
 }
 
 # What the CLI prints when no -o is given.
@@ -101,12 +105,22 @@ def check_output_specs(specs: list[str]) -> list[tuple[str, str | None]]:
     return parsed
 
 
-def render(name: str, document: dict[str, Any]) -> str:
-    """Render the document in one format."""
-    return get_reporter(name).render(document)
+def render(name: str, document: dict[str, Any], framework: str | None = None) -> str:
+    """Render the document in one format.
+
+    ``framework`` (``--framework NAME``) is a view, not data: it is passed only to the
+    reporters that declare ``GROUPS_BY_FRAMEWORK = True`` (table, markdown, html), so the
+    document, and every other format rendered from it, stays the same.
+    """
+    module = get_reporter(name)
+    if framework and getattr(module, "GROUPS_BY_FRAMEWORK", False):
+        return module.render(document, framework=framework)
+    return module.render(document)
 
 
-def write_reports(document: dict[str, Any], specs: list[str], stdout: TextIO) -> None:
+def write_reports(
+    document: dict[str, Any], specs: list[str], stdout: TextIO, framework: str | None = None
+) -> None:
     """Write the document in every requested format, to stdout or to files.
 
     All reports are rendered before any is written, so that a reporter failing on a
@@ -116,7 +130,7 @@ def write_reports(document: dict[str, Any], specs: list[str], stdout: TextIO) ->
     created. An empty ``specs`` writes nothing: choosing the default is the CLI's job.
     """
     parsed = check_output_specs(specs)
-    rendered = [(path, _terminated(render(name, document))) for name, path in parsed]
+    rendered = [(path, _terminated(render(name, document, framework))) for name, path in parsed]
     for path, text in rendered:
         if path is None:
             stdout.write(text)

@@ -30,6 +30,7 @@ from auditor.reporters import (
 
 NAME = "table"
 DEFAULT_FILENAME = None  # a terminal report: stdout unless -o table=PATH
+GROUPS_BY_FRAMEWORK = True  # render(document, framework=NAME) adds the framework view
 
 WIDTH = 100
 STATUS_COLUMNS = ("fail", "error", "waived", "pass")
@@ -46,8 +47,8 @@ MAX_LOCATION = 24
 MAX_MESSAGE_LINES = 3
 
 
-def render(document: dict[str, Any]) -> str:
-    """The terminal report of a result document."""
+def render(document: dict[str, Any], framework: str | None = None) -> str:
+    """The terminal report of a result document (with --framework, grouped by its ids)."""
     sections = [
         _header(document),
         _counts(document),
@@ -59,8 +60,10 @@ def render(document: dict[str, Any]) -> str:
         ),
         _waived(results_with_status(document, "waived")),
         _remediation(document),
+        _framework_view(document, framework),
         _coverage(document),
         _problems(document),
+        _maturity(document),
         _verdict(document),
     ]
     return "\n\n".join(s for s in sections if s) + "\n"
@@ -279,6 +282,12 @@ def _problems(document: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _maturity(document: dict[str, Any]) -> str:
+    from auditor.maturity import render_text
+
+    return render_text(document.get("maturity"))
+
+
 def _verdict(document: dict[str, Any]) -> str:
     """The line that explains the exit code, so a CI log says why the job failed."""
     summary = document.get("summary") or {}
@@ -307,6 +316,14 @@ def _verdict(document: dict[str, Any]) -> str:
     else:
         text = "see the results above"
     return _clip_end(f"Result: {text} (exit code {code})", WIDTH)
+
+
+def _framework_view(document: dict[str, Any], framework: str | None) -> str:
+    if not framework:
+        return ""
+    from auditor.reporters.frameworks import table_section
+
+    return table_section(document, framework)
 
 
 # --- helpers ----------------------------------------------------------------------------

@@ -22,10 +22,10 @@ from auditor.collectors.aws.collector import ENABLED_REGION_FILTER, AwsCollector
 from auditor.collectors.aws.normalise import Unit
 from auditor.collectors.aws.options import AwsOptions
 from auditor.collectors.aws.query import classify, mark_unknown
-from auditor.collectors.aws.redact import REDACTED, redact_tags, redact_text, secret_key
 from auditor.collectors.aws.resources import BY_KIND, RESOURCE_TYPES
 from auditor.kinds import validate_attributes
 from auditor.model import Resource
+from auditor.redact import REDACTED, redact_tags, redact_text, secret_key
 
 from .conftest import environment
 

@@ -35,10 +35,10 @@ from auditor.collectors.aws.query import (
     replace_at,
     values_at,
 )
-from auditor.collectors.aws.redact import redact_tags, redact_text, redact_value
 from auditor.collectors.aws.resources import BY_KIND, RESOURCE_TYPES, ResourceType
 from auditor.collectors.base import Progress, no_progress
 from auditor.model import Coverage, Problem, Resource, Snapshot
+from auditor.redact import redact_tags, redact_text, redact_value
 
 SOURCE = "aws"
 # Calls made once per account outside the declarations (also in the IAM policy).

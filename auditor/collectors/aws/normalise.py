@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.collectors.aws.redact import REDACTED, redact_tags
+from auditor.redact import REDACTED, redact_tags
 
 
 @dataclass(frozen=True)

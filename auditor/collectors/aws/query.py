@@ -28,9 +28,9 @@ from botocore.exceptions import (
 )
 
 from auditor.collectors.aws.normalise import Unit
-from auditor.collectors.aws.redact import redact_text
 from auditor.collectors.aws.resources import IAM_PREFIX, Call, ResourceType
 from auditor.model import Resource
+from auditor.redact import redact_text
 
 ABSENT = object()  # "nothing configured" (NoSuchBucketPolicy): a normal answer
 

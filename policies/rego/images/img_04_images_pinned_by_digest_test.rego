@@ -77,3 +77,41 @@ test_container_without_image_passes if {
 test_other_kinds_not_applicable if {
 	_verdict([_res("aws_instance", "i", {"instance_type": "g5.xlarge"})], "i") == "not applicable"
 }
+
+# ==== Kubernetes workloads ======================================================================
+
+_k8s_c(image) := data.auditor.lib.k8s_fixtures.hardened_container("model", image)
+
+_k8s_w(containers, init, ephemeral) := data.auditor.lib.k8s_fixtures.workload("w", "ml", {"app": "w"}, object.union(
+	data.auditor.lib.k8s_fixtures.pod_spec([data.auditor.lib.k8s_fixtures.gpu(c, "1") | some c in containers]),
+	{"init_containers": init, "ephemeral_containers": ephemeral},
+))
+
+_pinned := concat("@", [_repo, _digest])
+
+test_k8s_latest_fails if {
+	_verdict([_k8s_w([_k8s_c("vllm/vllm-openai:latest")], [], [])], "w") == "fail"
+}
+
+test_k8s_digest_and_tag_with_digest_pass if {
+	_verdict([_k8s_w([_k8s_c(_pinned)], [], [])], "w") == "pass"
+	_verdict([_k8s_w([_k8s_c(concat("", [_repo, ":2.1@", _digest]))], [], [])], "w") == "pass"
+}
+
+test_k8s_init_and_ephemeral_containers_judged if {
+	init := [_k8s_c("busybox:1.36")]
+	_verdict([_k8s_w([_k8s_c(_pinned)], init, [])], "w") == "fail"
+	some d in _results([_k8s_w([_k8s_c(_pinned)], init, [])], _cfg).deny
+	d.evidence.attribute == "pod.init_containers.0.image"
+	_verdict([_k8s_w([_k8s_c(_pinned)], [], [_k8s_c("busybox")])], "w") == "fail"
+}
+
+test_k8s_unknown_image_unknown if {
+	w := data.auditor.lib.k8s_fixtures.with_unknown(_k8s_w([_k8s_c(null)], [], []), {"pod.containers.0.image": "templated"})
+	_verdict([w], "w") == "error"
+}
+
+test_k8s_non_ai_workload_not_applicable if {
+	w := data.auditor.lib.k8s_fixtures.workload("web", "web", {}, data.auditor.lib.k8s_fixtures.pod_spec([_k8s_c("nginx")]))
+	_verdict([w], "web") == "not applicable"
+}

@@ -37,3 +37,58 @@ unpinned_reason(ref) := "it has no tag nor digest (pulls \"latest\")" if not tag
 unpinned_reason(ref) := sprintf("its tag \"%s\" can be moved to another image", [tag(ref)]) if {
 	lower(tag(ref)) != "latest"
 }
+
+# --- registries (IMG-05) --------------------------------------------------------------
+
+# repository(ref): the reference's repository with its registry made explicit, lower-case
+# host, no tag or digest: "nginx:1.27" -> "docker.io/library/nginx",
+# "ghcr.io/acme/llm:v1@sha256:..." -> "ghcr.io/acme/llm". The first path segment is a
+# registry host when it has a "." or a ":" or is "localhost" (the Docker rule).
+repository(ref) := repo if {
+	parts := split(name_part(ref), "/")
+	last := parts[count(parts) - 1]
+	path := array.concat(array.slice(parts, 0, count(parts) - 1), [split(last, ":")[0]])
+	repo := _explicit(path)
+}
+
+_explicit(path) := concat("/", array.concat([_host(path[0])], array.slice(path, 1, count(path)))) if {
+	count(path) > 1
+	_is_host(path[0])
+}
+
+_explicit(path) := concat("/", array.concat(["docker.io", "library"], path)) if count(path) == 1
+
+_explicit(path) := concat("/", array.concat(["docker.io"], path)) if {
+	count(path) > 1
+	not _is_host(path[0])
+}
+
+_is_host(s) if contains(s, ".")
+
+_is_host(s) if contains(s, ":")
+
+_is_host(s) if s == "localhost"
+
+_host(h) := "docker.io" if lower(h) in {"index.docker.io", "registry-1.docker.io"}
+
+_host(h) := lower(h) if not lower(h) in {"index.docker.io", "registry-1.docker.io"}
+
+# registry(ref): the registry host of the reference ("docker.io" for bare names).
+registry(ref) := split(repository(ref), "/")[0]
+
+# from_allowed_registry(ref, allowed): the repository is one of the entries (a host, or
+# a host/path prefix, matched on whole path segments) of `allowed`.
+from_allowed_registry(ref, allowed) if {
+	repo := repository(ref)
+	some entry in allowed
+	_under(repo, _entry(entry))
+}
+
+_entry(e) := concat("/", array.concat([_host(p[0])], array.slice(p, 1, count(p)))) if {
+	is_string(e)
+	p := split(trim_suffix(trim_space(e), "/"), "/")
+}
+
+_under(repo, e) if repo == e
+
+_under(repo, e) if startswith(repo, concat("", [e, "/"]))

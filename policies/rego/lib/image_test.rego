@@ -26,3 +26,21 @@ test_unpinned_reason if {
 	data.auditor.lib.image.unpinned_reason("registry:5000/llm") == "it has no tag nor digest (pulls \"latest\")"
 	data.auditor.lib.image.unpinned_reason("llm:1.2") == "its tag \"1.2\" can be moved to another image"
 }
+
+test_repository_makes_the_registry_explicit if {
+	data.auditor.lib.image.repository("nginx:1.27") == "docker.io/library/nginx"
+	data.auditor.lib.image.repository("bitnami/redis") == "docker.io/bitnami/redis"
+	data.auditor.lib.image.repository("index.docker.io/vllm/vllm-openai:latest") == "docker.io/vllm/vllm-openai"
+	data.auditor.lib.image.repository("GHCR.io/acme/llm:v1@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945") == "ghcr.io/acme/llm"
+	data.auditor.lib.image.repository("localhost:5000/llm") == "localhost:5000/llm"
+	data.auditor.lib.image.registry("registry.example.com:5000/ml/llm:2") == "registry.example.com:5000"
+}
+
+test_allowed_registry_matches_whole_segments if {
+	allowed := ["123456789012.dkr.ecr.us-east-1.amazonaws.com", "ghcr.io/acme/"]
+	data.auditor.lib.image.from_allowed_registry("123456789012.dkr.ecr.us-east-1.amazonaws.com/llm:1", allowed)
+	data.auditor.lib.image.from_allowed_registry("ghcr.io/acme/llm@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945", allowed)
+	not data.auditor.lib.image.from_allowed_registry("ghcr.io/acme-evil/llm:1", allowed)
+	not data.auditor.lib.image.from_allowed_registry("nginx", allowed)
+	data.auditor.lib.image.from_allowed_registry("nginx", ["docker.io/library"])
+}

@@ -16,6 +16,18 @@ fail(resource, message, attribute, value) := {
 	"evidence": {"attribute": attribute, "value": value},
 }
 
+# fail_absent(resource, message, attribute, value, kinds): a failure that rests on the
+# absence of resources of `kinds` (no GuardDuty detector in the region, no VPC endpoint,
+# no trail). Where one of those kinds was not collected completely in the resource's
+# scope (and region), the evaluator reports it as error, not fail: absence proves
+# nothing there. A failure proven by other known facts still stands.
+fail_absent(resource, message, attribute, value, kinds) := {
+	"resource": resource.id,
+	"message": message,
+	"evidence": {"attribute": attribute, "value": value},
+	"absent_kinds": kinds,
+}
+
 # unknown(resource, attribute): the deciding attribute was not known at collection
 # time (the reason comes from the resource's `unknown` map).
 unknown(resource, attribute) := {

@@ -224,3 +224,32 @@ _object_resource(r) if {
 	is_string(r)
 	endswith(r, "/*")
 }
+
+# --- transport -------------------------------------------------------------------------------
+
+# secure_transport_statements(policy): [index, statement] of the Deny statements that refuse
+# every action on every object to anyone over plain HTTP: Effect Deny, Principal "*" (or
+# {"AWS": "*"}), Action "*" or "s3:*", Resource "*" or ".../*", and a Bool (or
+# BoolIfExists) condition aws:SecureTransport = false.
+secure_transport_statements(policy) := {[i, s] |
+	some i, s in statements(policy)
+	data.auditor.lib.util.lower_str(s.Effect) == "deny"
+	_wildcard_principal(s.Principal)
+	not s.NotAction
+	_every_action(s.Action)
+	_object_resources(s.Resource)
+	_insecure_transport_condition(s.Condition)
+}
+
+_insecure_transport_condition(condition) if {
+	some operator, tests in data.auditor.lib.util.as_object(condition)
+	lower(operator) in {"bool", "boolifexists"}
+	some key, value in data.auditor.lib.util.as_object(tests)
+	lower(key) == "aws:securetransport"
+	some v in _as_list(value)
+	_false(v)
+}
+
+_false(v) if v == false
+
+_false(v) if data.auditor.lib.util.lower_str(v) == "false"

@@ -10,7 +10,7 @@ snapshot"):
   and Slack tokens, JWTs, PEM private keys, `password=...` pairs) is replaced wherever
   free text lands: descriptions, names, tag values, error messages.
 
-Nothing here depends on AWS: other collectors may use it as is.
+Nothing here depends on a source: every collector (AWS, Kubernetes) uses it.
 """
 
 from __future__ import annotations
