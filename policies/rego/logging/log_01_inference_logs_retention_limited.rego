@@ -112,10 +112,17 @@ _rule_covers(p, _) if p == null
 
 _rule_covers(p, _) if p == ""
 
+# SageMaker writes captured objects under "<prefix>/<endpoint>/...", so a rule prefix
+# covers the capture when it is a prefix of "<prefix>/": "capture/" and "capture" both
+# cover "s3://bucket/capture".
 _rule_covers(p, prefix) if {
 	is_string(p)
-	startswith(prefix, p)
+	startswith(_object_prefix(prefix), p)
 }
+
+_object_prefix(prefix) := "" if prefix == ""
+
+_object_prefix(prefix) := concat("", [trim_suffix(prefix, "/"), "/"]) if prefix != ""
 
 _uncovered(b) := {prefix |
 	some prefix in _capture[b.attributes.bucket]

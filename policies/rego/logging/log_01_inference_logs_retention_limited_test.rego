@@ -63,6 +63,15 @@ test_capture_bucket_expiring_passes if {
 	_verdict([_config("s3://capture/llm/", true), _bucket([_rule("", 90)])], "b") == "pass"
 }
 
+# The capture URI may or may not end in "/"; objects land under "<prefix>/" either way.
+test_capture_prefix_without_trailing_slash_is_covered_by_the_directory_rule if {
+	_verdict([_config("s3://capture/llm", true), _bucket([_rule("llm/", 90)])], "b") == "pass"
+	_verdict([_config("s3://capture/llm", true), _bucket([_rule("llm", 90)])], "b") == "pass"
+	_verdict([_config("s3://capture/llm/", true), _bucket([_rule("ll", 90)])], "b") == "pass"
+	_verdict([_config("s3://capture/llm", true), _bucket([_rule("llm/x/", 90)])], "b") == "fail"
+	_verdict([_config("s3://capture", true), _bucket([_rule("llm/", 90)])], "b") == "fail"
+}
+
 test_capture_bucket_without_expiry_fails if {
 	_verdict([_config("s3://capture/llm/", true), _bucket([])], "b") == "fail"
 	_verdict([_config("s3://capture/llm/", true), _bucket(null)], "b") == "fail"
