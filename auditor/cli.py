@@ -70,6 +70,16 @@ def _add_policy_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--config", metavar="FILE", help="auditor.yaml tuning the controls")
 
 
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
 def _add_eval_options(p: argparse.ArgumentParser) -> None:
     _add_policy_options(p)
     g = p.add_argument_group("evaluation")
@@ -83,6 +93,14 @@ def _add_eval_options(p: argparse.ArgumentParser) -> None:
         choices=FAIL_ON,
         default="high",
         help="lowest severity whose failures give exit code 1 (default: high)",
+    )
+    g.add_argument(
+        "--workers",
+        type=_non_negative_int,
+        default=0,
+        metavar="N",
+        help="evaluation worker processes (default 0: one per core for snapshots of "
+        "20,000 resources or more in several scopes, else 1)",
     )
     g.add_argument(
         "--waivers",

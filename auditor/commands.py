@@ -39,6 +39,7 @@ def _eval_options(args: argparse.Namespace) -> core.EvalOptions:
         fail_on=args.fail_on,
         waivers_path=args.waivers,
         framework=getattr(args, "framework", None),
+        workers=args.workers,
     )
 
 

@@ -68,6 +68,7 @@ class EvalOptions:
     fail_on: str = "high"
     waivers_path: str | None = None  # --waivers FILE (auditor/waivers.py)
     framework: str | None = None  # --framework NAME: a framework key of the controls
+    workers: int = 0  # --workers N: evaluation processes; 0 chooses (auditor/workers.py)
 
 
 def collect(sources: SourceOptions, env: Environment) -> Snapshot:
@@ -162,7 +163,8 @@ def evaluate(
     run.config = prepared.config.path
     controls = prepared.controls
     env.progress(f"evaluating {len(controls)} controls on {len(snapshot.resources)} resources")
-    evaluation = Evaluator(prepared.engine, controls).evaluate(snapshot)
+    evaluator = Evaluator(prepared.engine, controls, workers=options.workers)
+    evaluation = evaluator.evaluate(snapshot, progress=env.progress)
     env.end_progress()
     problems = snapshot.problems + evaluation.problems
     waived = _apply_waivers(options, prepared, evaluation.results, run, env)

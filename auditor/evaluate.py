@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.engines.base import Engine, RegoError
+from auditor.engines.base import Engine
 from auditor.model import Coverage, Problem, Resource, Result, Snapshot
 from auditor.policy.loader import Control
+from auditor.rego_queries import Answers, ask
+from auditor.workers import ask_in_workers, auto_workers
 
 
 @dataclass
@@ -42,17 +45,6 @@ def build_input(resources: list[Resource]) -> tuple[dict[str, Any], list[Problem
     return {"resources": dict(by_kind)}, problems
 
 
-def _control_query(control: Control) -> str:
-    parts = [f'"{rule}": {control.query_path}.{rule}' for rule in control.rules]
-    return "{" + ", ".join(parts) + "}"
-
-
-def _all_query(controls: list[Control]) -> str:
-    # One control a line: regorus rejects query lines over 1,024 columns, and a rejected
-    # combined query falls back to one query per control (the lib recomputed each time).
-    return "{\n" + ",\n".join(f'"{c.id}": {_control_query(c)}' for c in controls) + "\n}"
-
-
 def _gaps_by_kind(coverage: list[Coverage]) -> dict[str, list[Coverage]]:
     gaps: dict[str, list[Coverage]] = defaultdict(list)
     for c in coverage:
@@ -62,65 +54,99 @@ def _gaps_by_kind(coverage: list[Coverage]) -> dict[str, list[Coverage]]:
 
 
 class Evaluator:
-    """Compiles policies once; evaluates any number of snapshots with them."""
+    """Compiles policies once; evaluates any number of snapshots with them.
 
-    def __init__(self, engine: Engine, controls: list[Control]):
+    `workers` > 1 evaluates scopes in that many worker processes (auditor/workers.py)
+    when the engine can be replicated (the embedded one); 0 chooses by snapshot size.
+    """
+
+    def __init__(self, engine: Engine, controls: list[Control], workers: int = 1):
         self.engine = engine
         self.controls = controls
+        self.workers = workers
 
-    def evaluate(self, snapshot: Snapshot) -> Evaluation:
+    def evaluate(
+        self, snapshot: Snapshot, progress: Callable[[str], None] | None = None
+    ) -> Evaluation:
         """Evaluate each scope on its own: joins never cross a Terraform root or an account.
 
         The same Terraform address may exist in two roots scanned together; evaluating
-        scope by scope keeps their ids apart without renaming what users know.
+        scope by scope keeps their ids apart without renaming what users know. Results
+        come out in scope order whichever scope finished first.
         """
         out = Evaluation()
         gaps = _gaps_by_kind(snapshot.coverage)
         by_scope: dict[str, list[Resource]] = defaultdict(list)
         for r in snapshot.resources:
             by_scope[r.scope].append(r)
-        for scope in sorted(by_scope):
-            resources = by_scope[scope]
-            input_doc, dup_problems = build_input(resources)
-            out.problems.extend(dup_problems)
-            by_id: dict[str, Resource] = {}
-            for r in resources:
-                by_id.setdefault(r.id, r)
-            self.engine.set_input(json.dumps(input_doc, separators=(",", ":")))
-            answers = self._ask(out)
-            for control in self.controls:
-                answer = answers.get(control.id)
-                if answer is not None:
-                    out.results.extend(self._judge(control, answer, by_id, gaps))
+        indexes: dict[str, dict[str, Resource]] = {}
+
+        def inputs() -> Iterator[tuple[str, str]]:
+            # Largest first: in parallel, the last scope to finish is then a small one.
+            for scope in sorted(by_scope, key=lambda s: (-len(by_scope[s]), s)):
+                input_doc, dup_problems = build_input(by_scope[scope])
+                out.problems.extend(dup_problems)
+                by_id: dict[str, Resource] = {}
+                for r in by_scope[scope]:
+                    by_id.setdefault(r.id, r)
+                indexes[scope] = by_id
+                yield scope, json.dumps(input_doc, separators=(",", ":"))
+
+        per_scope: dict[str, list[Result]] = {}
+        for n, (scope, answers) in enumerate(
+            self._answers(inputs(), len(snapshot.resources), len(by_scope)), 1
+        ):
+            if progress is not None:
+                progress(f"evaluated scope {n}/{len(by_scope)}: {scope}")
+            per_scope[scope] = self._scope_results(answers, indexes.pop(scope), gaps, out)
+        for scope in sorted(per_scope):
+            out.results.extend(per_scope[scope])
         for control in self.controls:
             out.results.extend(_gap_results(control, gaps))
         return out
 
-    def _ask(self, out: Evaluation) -> dict[str, Any]:
-        """One query for every control; on a runtime error, one per control to isolate it."""
-        if not self.controls:
-            return {}
-        try:
-            return self.engine.query(_all_query(self.controls)) or {}
-        except RegoError:
-            pass
-        answers: dict[str, Any] = {}
+    def _answers(
+        self, inputs: Iterator[tuple[str, str]], resources: int, scopes: int
+    ) -> Iterator[tuple[str, Answers]]:
+        workers = self.workers or auto_workers(resources, scopes)
+        workers = min(workers, scopes)
+        if workers > 1 and hasattr(self.engine, "replica_args"):
+            yield from ask_in_workers(self.engine, self.controls, inputs, workers)
+            return
+        for scope, input_json in inputs:
+            self.engine.set_input(input_json)
+            yield scope, ask(self.engine, self.controls)
+
+    def _scope_results(
+        self,
+        answers: Answers,
+        by_id: dict[str, Resource],
+        gaps: dict[str, list[Coverage]],
+        out: Evaluation,
+    ) -> list[Result]:
+        results: list[Result] = []
+        failed = {f.control_id: f for f in answers.failures}
         for control in self.controls:
-            try:
-                answers[control.id] = self.engine.query(_control_query(control)) or {}
-            except RegoError as exc:
+            failure = failed.get(control.id)
+            if failure is not None:
                 out.problems.append(
                     Problem(
                         source="policy",
-                        message=f"control {control.id} failed to evaluate: {exc.message}",
-                        file=exc.file or str(control.path),
-                        line=exc.line,
+                        message=f"control {control.id} failed to evaluate: {failure.message}",
+                        file=failure.file,
+                        line=failure.line,
                     )
                 )
-                out.results.append(
-                    _result(control, None, "error", f"control failed to evaluate: {exc.message}")
+                results.append(
+                    _result(
+                        control, None, "error", f"control failed to evaluate: {failure.message}"
+                    )
                 )
-        return answers
+                continue
+            answer = answers.by_control.get(control.id)
+            if answer is not None:
+                results.extend(self._judge(control, answer, by_id, gaps))
+        return results
 
     def _judge(
         self,

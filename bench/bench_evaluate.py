@@ -21,8 +21,6 @@ under 15 s and under 2 GiB peak RSS on a 2-core machine.
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import inspect
 import json
 import os
 import resource
@@ -64,24 +62,15 @@ def peak_rss_mib(who: int = resource.RUSAGE_SELF) -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def _workers_hook(workers: int | None) -> tuple[dict[str, Any], dict[str, Any], str, int]:
-    """Where --workers can go: EvalOptions, Evaluator() or evaluate(), if any accepts it.
-
-    Parallel evaluation is not there yet; the benchmark must not break when it arrives
-    nor pretend to use it before.
-    """
+def _workers(asked: int | None, resources: int, scopes: int) -> tuple[int, str]:
+    """The worker count the evaluator will use: --workers, else the CLI's default (auto)."""
     from auditor.core import EvalOptions
-    from auditor.evaluate import Evaluator
+    from auditor.workers import auto_workers
 
-    if workers is None:
-        return {}, {}, "not requested", 0
-    if "workers" in {f.name for f in dataclasses.fields(EvalOptions)}:
-        return {"workers": workers}, {}, f"{workers} (EvalOptions.workers)", workers
-    if "workers" in inspect.signature(Evaluator.__init__).parameters:
-        return {}, {"init": workers}, f"{workers} (Evaluator(workers=))", workers
-    if "workers" in inspect.signature(Evaluator.evaluate).parameters:
-        return {}, {"evaluate": workers}, f"{workers} (Evaluator.evaluate(workers=))", workers
-    return {}, {}, f"ignored: the evaluator does not accept workers yet (asked {workers})", 0
+    requested = EvalOptions().workers if asked is None else asked
+    used = min(requested or auto_workers(resources, scopes), scopes)
+    how = "auto (the CLI default)" if requested == 0 else "--workers"
+    return requested, f"{used} ({how})"
 
 
 class TimedEngine:
@@ -190,24 +179,21 @@ def run_child(
     del data
     phases["snapshot build (Snapshot.from_dict)"] = time.perf_counter() - t
 
-    option_kw, eval_kw, workers_note, workers_used = _workers_hook(workers)
-    options = EvalOptions(policy_dirs=policy_dirs, **option_kw)
+    scopes = len({r.scope for r in snapshot.resources})
+    requested, workers_note = _workers(workers, len(snapshot.resources), scopes)
+    workers_used = int(workers_note.split()[0])
+    options = EvalOptions(policy_dirs=policy_dirs, workers=requested)
     t = time.perf_counter()
     prepared = prepare(options)
     phases["policy load + compile (prepare)"] = time.perf_counter() - t
 
+    # In one process the engine's share is timed apart; workers time their own.
     engine = TimedEngine(prepared.engine)
     split: dict[str, float] = {}
     original_build_input = _timed_build_input(split)
     t = time.perf_counter()
-    if "init" in eval_kw:
-        evaluator = Evaluator(engine, prepared.controls, workers=eval_kw["init"])  # type: ignore[call-arg]
-    else:
-        evaluator = Evaluator(engine, prepared.controls)
-    if "evaluate" in eval_kw:
-        evaluation = evaluator.evaluate(snapshot, workers=eval_kw["evaluate"])  # type: ignore[call-arg]
-    else:
-        evaluation = evaluator.evaluate(snapshot)
+    evaluator = Evaluator(engine, prepared.controls, workers=requested)
+    evaluation = evaluator.evaluate(snapshot)
     phases["evaluation (Evaluator.evaluate)"] = time.perf_counter() - t
     import auditor.evaluate as ev
 
@@ -257,7 +243,7 @@ def run_child(
         "by_status": doc["summary"]["by_status"],
         "problems": len(doc["problems"]),
         "workers": workers_note,
-        "workers_used": workers_used,
+        "workers_used": workers_used if workers_used > 1 else 0,
         "peak_rss_mib": peak_rss_mib(),
         "workers_peak_rss_mib": peak_rss_mib(resource.RUSAGE_CHILDREN),
         "engine": prepared.engine.version(),

@@ -27,11 +27,11 @@ def instance(rid: str, scope: str = "terraform:a", **attrs) -> Resource:
     )
 
 
-def evaluate(folder: Path, snapshot: Snapshot):
+def evaluate(folder: Path, snapshot: Snapshot, workers: int = 1):
     policy_set = load_policies([folder, LIB_DIR], builtin=False)
     engine = EmbeddedEngine()
     engine.load(policy_set.policy_files, {})
-    return Evaluator(engine, policy_set.controls).evaluate(snapshot)
+    return Evaluator(engine, policy_set.controls, workers=workers).evaluate(snapshot)
 
 
 def verdicts(evaluation) -> dict[tuple[str, str], str]:
@@ -163,3 +163,31 @@ def test_deny_outside_applicable_is_still_a_failure(control_dir: Path, status: s
     ev = evaluate(control_dir, snap)
     got = [r.status for r in ev.results if r.control_id == "TST-03"]
     assert got == ([] if status == "pass" else ["fail"])
+
+
+def test_worker_processes_give_the_same_results_in_the_same_order(control_dir: Path) -> None:
+    """Scopes evaluated in two worker processes (finishing in any order) give exactly the
+    one-process results and problems, a failing control included."""
+    write_control(
+        control_dir,
+        cid="TST-02",
+        body="""
+        applicable contains id if some id, _ in input.resources.aws_instance
+        deny contains {"resource": id, "message": "x"} if {
+            some id, r in input.resources.aws_instance
+            1 / r.attributes.zero > 0
+        }
+        """,
+    )
+    resources = [
+        instance(f"i{n}", f"terraform:{scope}", ok=n % 3 != 0, zero=n % 2)
+        for scope in "abcde"
+        for n in range(5 if scope != "c" else 40)
+    ]
+    snap = Snapshot(resources=resources, coverage=[])
+    one = evaluate(control_dir, snap, workers=1)
+    two = evaluate(control_dir, snap, workers=2)
+    assert [r.to_dict() for r in two.results] == [r.to_dict() for r in one.results]
+    assert [p.to_dict() for p in two.problems] == [p.to_dict() for p in one.problems]
+    assert {r.status for r in one.results} == {"pass", "fail", "error"}
+    assert len(one.problems) == 5  # TST-02 fails to evaluate in each of the five scopes

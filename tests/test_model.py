@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, fields
 
 from auditor.kinds import known_kinds, validate_attributes
-from auditor.model import SCHEMA_VERSION, Coverage, Location, Problem, Resource, Snapshot
+from auditor.model import (
+    SCHEMA_VERSION,
+    Coverage,
+    Location,
+    Problem,
+    Resource,
+    Result,
+    Snapshot,
+)
 from auditor.validation import snapshot_errors
 
 
@@ -68,3 +77,44 @@ def test_problem_names_file_and_line() -> None:
     assert str(Problem("terraform", "unexpected token", "main.tf", 7)) == (
         "main.tf:7: unexpected token"
     )
+
+
+def test_hand_written_to_dict_matches_every_field() -> None:
+    """Resource and Result serialise shallowly by hand (speed); a field added to the
+    dataclass and forgotten in to_dict would silently vanish from every report."""
+    where = Location("main.tf", 3, 9)
+    resource = Resource(
+        "aws_instance.a",
+        "aws_instance",
+        "a",
+        "terraform",
+        "tf:.",
+        {"x": [1]},
+        {"t": "v"},
+        "1",
+        "eu-west-1",
+        where,
+        {"y": "why"},
+    )
+    assert resource.to_dict() == asdict(resource)
+    result = Result(
+        "NET-01",
+        "title",
+        "high",
+        "network",
+        "fail",
+        "aws_instance.a",
+        "aws_instance",
+        "m",
+        "terraform",
+        "tf:.",
+        where,
+        [{"attribute": "x"}],
+        {"nist": ["AC-4"]},
+        "fix",
+        {"id": "w"},
+    )
+    assert result.to_dict() == asdict(result)
+    assert {f.name for f in fields(Result)} == set(result.to_dict())
+    bare = Result("NET-01", "t", "high", "network", "pass", "r", None, "")
+    assert bare.to_dict() == {k: v for k, v in asdict(bare).items() if k != "waiver"}

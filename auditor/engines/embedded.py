@@ -27,6 +27,7 @@ class EmbeddedEngine:
         import regorus
 
         self._engine = regorus.Engine()
+        self._loaded: tuple[list[PolicyFile], dict[str, Any]] = ([], {})
 
     def load(self, files: list[PolicyFile], config: dict[str, Any]) -> None:
         for f in files:
@@ -36,6 +37,12 @@ class EmbeddedEngine:
                 raise RegoError.from_regorus(exc, str(f.path)) from None
         # JSON, not a Python dict: the binding turns Python booleans into 1/0.
         self._engine.add_data_json(json.dumps({"auditor": {"config": config}}))
+        self._loaded = (list(files), config)
+
+    def replica_args(self) -> tuple[list[PolicyFile], dict[str, Any]]:
+        """What a worker process needs to build the same engine (auditor/workers.py):
+        a regorus engine cannot cross a process boundary, its inputs can."""
+        return self._loaded
 
     def set_input(self, input_json: str) -> None:
         self._engine.set_input_json(input_json)

@@ -45,30 +45,42 @@ _region_ok(t, b) if {
 	data.auditor.lib.ebs.same_place(t, b)
 }
 
-_selects(value, name) if value in {"arn:aws:s3", "arn:aws:s3:::", "arn:aws-us-gov:s3:::", "arn:aws-cn:s3:::"}
-
-_selects(value, name) if {
-	is_string(value)
-	rest := split(value, ":::")
-	count(rest) == 2
-	bucket_part := split(rest[1], "/")[0]
-	bucket_part == name
-}
-
-_trail_covers(t, b) if {
-	_logging_trail(t)
-	_region_ok(t, b)
+# _selected[trail id]: the bucket names whose object events the trail records ("*" for
+# every bucket). Built once, then looked up per bucket: a trail may list hundreds of
+# bucket ARNs, and scanning them for each bucket made the control quadratic.
+_selected[id] contains name if {
+	some id, t in input.resources.aws_cloudtrail
 	some r in data.auditor.lib.util.as_array(object.get(t.attributes, "data_resources", null))
 	r.type == "AWS::S3::Object"
 	some v in data.auditor.lib.util.as_array(r.values)
-	_selects(v, b.attributes.bucket)
+	name := _selected_bucket(v)
+}
+
+_selected_bucket(value) := "*" if value in {"arn:aws:s3", "arn:aws:s3:::", "arn:aws-us-gov:s3:::", "arn:aws-cn:s3:::"}
+
+_selected_bucket(value) := name if {
+	is_string(value)
+	not value in {"arn:aws:s3", "arn:aws:s3:::", "arn:aws-us-gov:s3:::", "arn:aws-cn:s3:::"}
+	rest := split(value, ":::")
+	count(rest) == 2
+	name := split(rest[1], "/")[0]
+}
+
+_selects_bucket(names, _) if "*" in names
+
+_selects_bucket(names, b) if b.attributes.bucket in names
+
+_trail_covers(id, t, b) if {
+	_logging_trail(t)
+	_region_ok(t, b)
+	_selects_bucket(_selected[id], b)
 }
 
 _logged(b) if _server_logging(b)
 
 _logged(b) if {
-	some t in input.resources.aws_cloudtrail
-	_trail_covers(t, b)
+	some id, t in input.resources.aws_cloudtrail
+	_trail_covers(id, t, b)
 }
 
 _trails := {id | some id, _ in input.resources.aws_cloudtrail}
