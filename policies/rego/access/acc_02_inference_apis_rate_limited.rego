@@ -180,10 +180,14 @@ _judged_apis contains ["aws_apigatewayv2_api", id] if some id in _http_ids
 
 # --- load balancers -------------------------------------------------------------------------------
 
-_lb_acls(lb_id) := {acl_id |
+# _acls_of[resource id]: the web ACLs associated with it. Indexed once: scanning every
+# ACL's associations for every load balancer was quadratic on large accounts.
+_acls_of[resource_id] contains acl_id if {
 	some acl_id, acl in input.resources.aws_wafv2_web_acl
-	lb_id in data.auditor.lib.util.as_array(object.get(acl.attributes, "associated_resources", null))
+	some resource_id in data.auditor.lib.util.as_array(object.get(acl.attributes, "associated_resources", null))
 }
+
+_lb_acls(lb_id) := {acl_id | some acl_id in _acls_of[lb_id]}
 
 _lb_rules_unknown(lb_id) := {sprintf("%s %s", [acl_id, p]) |
 	some acl_id in _lb_acls(lb_id)
@@ -195,16 +199,26 @@ _lb_limited(lb_id) if {
 	_rate_rule(input.resources.aws_wafv2_web_acl[acl_id])
 }
 
-_association_unknown contains acl_id if {
-	some acl_id, acl in input.resources.aws_wafv2_web_acl
-	data.auditor.lib.util.is_unknown(acl, "associated_resources")
+# A regional web ACL protects resources of its own account and region only: an ACL whose
+# associations are unknown elsewhere casts no doubt on this load balancer.
+_association_unknown(lb) := _association_unknown_at[data.auditor.lib.ebs.place(lb)]
+
+_alb_places contains data.auditor.lib.ebs.place(input.resources.aws_lb[id]) if some id in _albs
+
+_association_unknown_at := {place: ids |
+	some place in _alb_places
+	ids := {acl_id |
+		some acl_id, acl in input.resources.aws_wafv2_web_acl
+		data.auditor.lib.ebs.same_place(acl, place)
+		data.auditor.lib.util.is_unknown(acl, "associated_resources")
+	}
 }
 
 deny contains data.auditor.lib.result.fail_absent(lb, msg, "aws_wafv2_web_acl", null, ["aws_wafv2_web_acl"]) if {
 	some id in _albs
 	lb := input.resources.aws_lb[id]
 	count(_lb_acls(id)) == 0
-	count(_association_unknown) == 0
+	count(_association_unknown(lb)) == 0
 	msg := sprintf("load balancer %s is in front of AI services and no WAF web ACL is associated with it: nothing rate-limits the model API", [lb.name])
 }
 
@@ -222,7 +236,7 @@ unknown contains data.auditor.lib.result.unknown_because(lb, "aws_wafv2_web_acl"
 	some id in _albs
 	lb := input.resources.aws_lb[id]
 	not _lb_limited(id)
-	doubts := _lb_rules_unknown(id) | {sprintf("%s associated_resources unknown", [a]) | some a in _association_unknown}
+	doubts := _lb_rules_unknown(id) | {sprintf("%s associated_resources unknown", [a]) | some a in _association_unknown(lb)}
 	count(doubts) > 0
 	why := sprintf("whether a WAF rate-based rule protects the load balancer is unknown: %s", [concat("; ", sort(doubts))])
 }

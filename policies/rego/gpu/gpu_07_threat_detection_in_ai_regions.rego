@@ -51,7 +51,21 @@ _label := {
 
 _where(r) := concat("/", [x | some x in [object.get(r, "account", null), object.get(r, "region", null)]; is_string(x)])
 
-_detectors(r) := {id | some id, d in input.resources.aws_guardduty_detector; data.auditor.lib.ebs.same_place(d, r)}
+# _detectors(r): the detectors in r's scope, account and region. Computed once per
+# distinct place and looked up: a comprehension per resource (called several times
+# each) dominated the control on large accounts.
+_detectors(r) := _detectors_at[data.auditor.lib.ebs.place(r)]
+
+_places contains place if {
+	some kind, ids in _compute
+	some rid in ids
+	place := data.auditor.lib.ebs.place(input.resources[kind][rid])
+}
+
+_detectors_at := {place: ids |
+	some place in _places
+	ids := {id | some id, d in input.resources.aws_guardduty_detector; data.auditor.lib.ebs.same_place(d, place)}
+}
 
 _runtime_feature(d) if {
 	some f in data.auditor.lib.util.as_array(object.get(d.attributes, "features", null))
