@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from auditor import __version__
-from auditor.context import Environment
+from auditor.context import Environment, cycle_collector_paused
 from auditor.errors import InputError
 from auditor.exitcodes import ExitStatus
 from auditor.history_cli import add_history_parser, add_store_options
@@ -218,7 +218,8 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
         parser.print_help(env.stdout)
         return ExitStatus.BAD_INPUT
     try:
-        return int(_dispatch(args, env))
+        with cycle_collector_paused():
+            return int(_dispatch(args, env))
     except InputError as exc:
         env.error(str(exc))
         return ExitStatus.BAD_INPUT

@@ -157,6 +157,20 @@ def run_child(
     per_control: bool = False,
 ) -> dict[str, Any]:
     """The measured run: one phase after another, as `auditor evaluate` runs them."""
+    from auditor.context import cycle_collector_paused
+
+    # As `auditor evaluate` runs: auditor.cli.main pauses the cyclic collector.
+    with cycle_collector_paused():
+        return _run_child(snapshot_path, policy_dirs, workers, profile, per_control)
+
+
+def _run_child(
+    snapshot_path: Path,
+    policy_dirs: list[str],
+    workers: int | None,
+    profile: bool,
+    per_control: bool,
+) -> dict[str, Any]:
     from auditor.core import EvalOptions, prepare
     from auditor.document import RunInfo, build_document
     from auditor.evaluate import Evaluator

@@ -86,3 +86,18 @@ def test_malformed_config_yaml_names_line(tmp_path: Path) -> None:
     res = run_cli("evaluate", str(snap), "--config", str(cfg))
     assert res.code == 2
     assert f"{cfg}:" in res.stderr and "invalid YAML" in res.stderr
+
+
+def test_cycle_collector_is_paused_for_a_command_and_restored_after() -> None:
+    """main() pauses the cyclic GC for speed (auditor/context.py); a program that calls
+    main() in process, as these tests do, must get it back on."""
+    import gc
+
+    from auditor.context import cycle_collector_paused
+
+    with cycle_collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    res = run_cli("policy", "list")
+    assert res.code == 0 and "NET-01" in res.stdout
+    assert gc.isenabled()
