@@ -99,8 +99,8 @@ def environment(endpoint: str, config_dir: Path, **extra: str) -> Iterator[None]
 
 
 REGIONS = ("us-east-1", "eu-west-1")
-# Two attempts: moto lacks wafv2:ListResourcesForWebACL (HTTP 500, retried as transient),
-# and the default five attempts would spend their backoff on it.
+# Two attempts: the fault tests' throttled and hung calls give up after one retry instead
+# of spending the default five attempts' backoff (their reasons say "after 2 attempts").
 COLLECT_ARGS = ("--aws", "--regions", ",".join(REGIONS), "--aws-max-attempts", "2")
 SCAN_ARGS = (*COLLECT_ARGS, "--no-store")
 

@@ -322,11 +322,14 @@ def seed_hardened(session: boto3.Session, region: str = HARDENED_REGION) -> dict
         ],
     )
     instance = run["Instances"][0]["InstanceId"]
-    for service, kind in (("sagemaker.api", "Interface"), ("sagemaker.runtime", "Interface")):
+    # Private endpoints for every AI API the VPC calls (PE-03's default list: SageMaker API
+    # and runtime, Bedrock runtime, S3), and ECR's API and registry for image pulls.
+    interfaces = ("sagemaker.api", "sagemaker.runtime", "bedrock-runtime", "ecr.api", "ecr.dkr")
+    for service in interfaces:
         ec2.create_vpc_endpoint(
             VpcId=vpc,
             ServiceName=f"com.amazonaws.{region}.{service}",
-            VpcEndpointType=kind,
+            VpcEndpointType="Interface",
             SubnetIds=[subnet],
             SecurityGroupIds=[sg],
             PrivateDnsEnabled=True,
@@ -633,6 +636,8 @@ def seed_hardened(session: boto3.Session, region: str = HARDENED_REGION) -> dict
         },
     )["Summary"]["ARN"]
     waf.associate_web_acl(WebACLArn=acl, ResourceArn=lb)
+    stage = f"arn:aws:apigateway:{region}::/restapis/{api}/stages/prod"
+    waf.associate_web_acl(WebACLArn=acl, ResourceArn=stage)
 
     ct = session.client("cloudtrail", region_name=region)
     ct.create_trail(Name="hard-trail", S3BucketName=logs_bucket, IsMultiRegionTrail=True)

@@ -55,6 +55,9 @@ def test_assumed_role_audits_the_role_account_with_progress_on_a_terminal(
     buckets = [r["name"] for r in snap["resources"] if r["kind"] == "aws_s3_bucket"]
     assert buckets == ["other-account-models"]
     assert {c["scope"] for c in snap["coverage"]} == {f"aws:{OTHER_ACCOUNT}"}
+    (account,) = snap["sources"][0]["accounts"]
+    assert account["account"] == OTHER_ACCOUNT and account["via"] == f"role:{ROLE}"
+    assert account["caller_arn"].startswith(f"arn:aws:sts::{OTHER_ACCOUNT}:assumed-role/auditor/")
     progress = env.stderr.getvalue()
     assert f"aws {OTHER_ACCOUNT} us-east-1: ec2" in progress
     assert f"aws {OTHER_ACCOUNT} us-east-1: sagemaker" in progress
@@ -122,3 +125,37 @@ def test_unreadable_credentials_are_a_gap_for_the_whole_scope(
     assert [(c["kind"], c["status"]) for c in doc["coverage"]] == [("*", "error")]
     assert "no AWS credentials" in doc["coverage"][0]["reason"]
     assert {r["status"] for r in doc["results"]} == {"error"}
+
+
+def test_sources_record_who_collected_and_no_credential(
+    estate: dict[str, Any], moto_endpoint: str, aws_config_dir: Path, tmp_path: Path
+) -> None:
+    """sts:GetCallerIdentity's Account and Arn land in the snapshot's sources (and so in
+    an evidence bundle's identities); the access key and secret that made the calls
+    appear nowhere."""
+    from auditor.evidence import identities
+
+    with environment(moto_endpoint, aws_config_dir):
+        iam = boto3.client("iam")
+        iam.create_user(UserName="auditor-cron")
+        key = iam.create_access_key(UserName="auditor-cron")["AccessKey"]
+        user_arn = iam.get_user(UserName="auditor-cron")["User"]["Arn"]
+    creds = {
+        "AWS_ACCESS_KEY_ID": key["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"],
+    }
+    out = tmp_path / "snap.json"
+    with environment(moto_endpoint, aws_config_dir, **creds):
+        res = cli("collect", "--aws", "--regions", "us-east-1", "--aws-max-attempts", "2",
+                  "--out", str(out))  # fmt: skip
+    assert res.code == 0, res.stderr
+    text = out.read_text()
+    (source,) = json.loads(text)["sources"]
+    (account,) = source["accounts"]
+    assert user_arn == "arn:aws:iam::123456789012:user/auditor-cron"
+    assert account["account"] == "123456789012"
+    assert account["caller_arn"] == user_arn
+    assert identities([source])[0]["accounts"][0]["caller_arn"] == user_arn
+    for secret in (key["AccessKeyId"], key["SecretAccessKey"]):
+        assert secret not in text
+        assert secret not in res.stdout + res.stderr

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import pytest
 
 from .conftest import REGIONS, SCAN_ARGS, Baseline, environment
 from .helpers import cli, names_by_id
@@ -173,26 +172,29 @@ def test_moto_iam_denial_is_classified_as_denied(
 
 
 def test_throttling_that_outlasts_retries_gives_errors_for_that_service_only(
-    baseline: Baseline, moto_endpoint: str, aws_config_dir: Path
+    baseline: Baseline, moto_endpoint: str, aws_config_dir: Path, tmp_path: Path
 ) -> None:
     def decide(region: str, service: str, target: str) -> str | None:
         return "throttle" if service == "elasticloadbalancing" else None
 
+    evidence = tmp_path / "evidence"
     with misbehaving_proxy(moto_endpoint, decide) as proxy, environment(proxy, aws_config_dir):
-        code, doc, _ = _scan()
+        code, doc, _ = _scan("--evidence", str(evidence))
     assert code == 3
     assert_only_affected(baseline, doc, {(r, k) for r in REGIONS for k in ELB_KINDS})
     reasons = {c["kind"]: c["reason"] for c in doc["coverage"] if c["status"] != "collected"}
     assert "throttled after 2 attempts" in reasons["aws_lb"]
     assert reasons["aws_lb_listener"].startswith("aws_lb not collected")
+    # The web ACL is still read, but which load balancers it protects is not known:
+    # its associations are unknown with the reason, never an empty list.
+    snapshot = json.loads((evidence / "snapshot.json").read_text())
+    (acl,) = [r for r in snapshot["resources"] if r["kind"] == "aws_wafv2_web_acl"]
+    assert "associated_resources" not in acl["attributes"]
+    assert acl["attributes"]["rules"]
+    assert acl["unknown"]["associated_resources"].startswith("aws_lb not collected: ")
+    assert "throttled after 2 attempts" in acl["unknown"]["associated_resources"]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="since ACC-02 judges ALBs by WAF associations, the us-east-1 ALB's ACC-02 result "
-    "turns from fail to error under --aws-read-timeout 1 (moto answers 500 to "
-    "wafv2:ListResourcesForWebACL and the retries outlast the timeout); to investigate",
-)
 def test_a_region_that_times_out_gives_errors_for_that_region_only(
     baseline: Baseline, moto_endpoint: str, aws_config_dir: Path
 ) -> None:
@@ -209,5 +211,12 @@ def test_a_region_that_times_out_gives_errors_for_that_region_only(
 
     regional = {("eu-west-1", rt.kind) for rt in RESOURCE_TYPES if rt.level == "region"}
     assert_only_affected(baseline, doc, regional)
+    # Exactly the timed-out region's scope is in error, and every result there is error.
+    assert not [r for r in baseline.doc["results"] if r["status"] == "error"]
+    errors = {r["resource_id"] for r in doc["results"] if r["status"] == "error"}
+    assert errors == {"aws:123456789012/eu-west-1"}
+    assert {
+        r["status"] for r in doc["results"] if _region_of(r["resource_id"], baseline) == "eu-west-1"
+    } == {"error"}
     reasons = {c["reason"] for c in doc["coverage"] if c["status"] != "collected"}
     assert any(r.startswith("timeout after 2 attempts") for r in reasons), reasons

@@ -5,7 +5,8 @@ Order of work:
    enabled regions, unless --regions);
 2. wave 1: one unit per (account, region, service) on a bounded thread pool; account-level
    kinds (the S3 account public access block) once per account;
-3. wave 2: per (account, region), the KMS keys that wave 1's resources reference;
+3. wave 2: per (account, region), the KMS keys that wave 1's resources reference, and the
+   WAF web ACLs with their associations looked up per load balancer and API stage;
 4. joins (cheap relations folded in: volume encryption into instances, the account public
    access block into buckets, KMS key ARNs and managers into the references);
 5. one Coverage per (account, region, kind) attempted; redaction of everything kept.
@@ -120,6 +121,7 @@ class AwsCollector:
                     session=session,
                     account_id=account_id,
                     partition=s.partition_of(identity.get("Arn", "")),
+                    caller_arn=identity.get("Arn", ""),
                 )
             )
         return accounts
@@ -169,13 +171,7 @@ class AwsCollector:
     ) -> list[KindResult]:
         """Every kind of one service in one account and region, one request at a time."""
         self._say(progress, f"aws {account.account_id} {region}: {service}")
-        unit = Unit(
-            account=account.account_id,
-            region=region,
-            partition=account.partition,
-            training_job_days=self.options.training_job_days,
-            log_group_prefixes=tuple(self.options.log_group_prefixes),
-        )
+        unit = self._unit_of(account, region)
         limiter = self._limiter(account.account_id, region, service)
         try:
             client = account.client(
@@ -200,6 +196,15 @@ class AwsCollector:
                 done[rt.kind] = KindResult(rt.kind, _region_of(rt, region), error=reason)
         return list(done.values())
 
+    def _unit_of(self, account: Any, region: str) -> Unit:
+        return Unit(
+            account=account.account_id,
+            region=region,
+            partition=account.partition,
+            training_job_days=self.options.training_job_days,
+            log_group_prefixes=tuple(self.options.log_group_prefixes),
+        )
+
     def _say(self, progress: Progress, message: str) -> None:
         with self._say_lock:
             progress(message)
@@ -214,7 +219,7 @@ class AwsCollector:
 
         by_service: dict[str, list[ResourceType]] = defaultdict(list)
         for rt in RESOURCE_TYPES:
-            if not rt.from_references:
+            if not rt.second_wave:
                 by_service[rt.service].append(rt)
 
         health: dict[tuple[str, str], RegionHealth] = defaultdict(RegionHealth)
@@ -251,39 +256,46 @@ class AwsCollector:
                 for kr in future.result():
                     results[(account.account_id, kr.region)][kr.kind] = kr
 
-            kms = BY_KIND["aws_kms_key"]
-            kms_futures = []
+            second: list[tuple[Any, str, ResourceType, list[str], Future[list[KindResult]]]] = []
             for account, regions in plans:
                 for region in regions:
                     kinds = results[(account.account_id, region)]
-                    refs = kms_references(kinds, account.account_id, region)
-                    kms_futures.append(
-                        (
+                    for rt in (t for t in RESOURCE_TYPES if t.second_wave):
+                        if rt.from_references:
+                            refs = kms_references(kinds, account.account_id, region)
+                            gaps = []
+                        else:
+                            refs, gaps = lookup_references(
+                                rt, kinds, self._unit_of(account, region)
+                            )
+                        future = pool.submit(
+                            self._unit,
                             account,
                             region,
-                            pool.submit(
-                                self._unit,
-                                account,
-                                region,
-                                kms.service,
-                                [kms],
-                                health[(account.account_id, region)],
-                                progress,
-                                refs,
-                            ),
+                            rt.service,
+                            [rt],
+                            health[(account.account_id, region)],
+                            progress,
+                            refs,
                         )
-                    )
-            for account, region, future in kms_futures:
+                        second.append((account, region, rt, gaps, future))
+            for account, region, rt, gaps, future in second:
                 kinds = results[(account.account_id, region)]
                 for kr in future.result():
-                    # Keys referenced by a kind that could not be read are unknown keys.
-                    missing = [
-                        f"{k} not collected"
-                        for k, other in kinds.items()
-                        if other.error and k in BY_KIND and BY_KIND[k].kms_refs
-                    ]
-                    if missing and not kr.error:
-                        kr.error = "the keys in use are unknown: " + ", ".join(sorted(missing))
+                    if rt.from_references:
+                        # Keys referenced by a kind that could not be read are unknown keys.
+                        missing = [
+                            f"{k} not collected"
+                            for k, other in kinds.items()
+                            if other.error and k in BY_KIND and BY_KIND[k].kms_refs
+                        ]
+                        if missing and not kr.error:
+                            kr.error = "the keys in use are unknown: " + ", ".join(sorted(missing))
+                    elif gaps and not kr.error:
+                        # What the lookups would have told about resources never read.
+                        paths = [p for d in rt.context if d.each_reference for p in d.unknown]
+                        for r in kr.resources:
+                            mark_unknown(r, dict.fromkeys(paths, "; ".join(gaps)))
                     kinds[kr.kind] = kr
 
         for account, regions in plans:
@@ -310,8 +322,15 @@ class AwsCollector:
             {
                 "source": SOURCE,
                 "endpoint_url": os.environ.get("AWS_ENDPOINT_URL"),
+                # Where and as whom (evidence bundles keep this): sts:GetCallerIdentity's
+                # Account and Arn. Nothing of the credentials themselves is kept.
                 "accounts": [
-                    {"account": a.account_id, "via": redact_text(a.label), "regions": regions}
+                    {
+                        "account": a.account_id,
+                        "caller_arn": redact_text(a.caller_arn) or None,
+                        "via": redact_text(a.label),
+                        "regions": regions,
+                    }
                     for a, regions in plans
                 ],
             }
@@ -335,6 +354,23 @@ def kms_references(kinds: dict[str, KindResult], account: str, region: str) -> l
                     if isinstance(value, str) and value and _same_place(value, account, region):
                         refs.add(value)
     return sorted(refs)
+
+
+def lookup_references(
+    rt: ResourceType, kinds: dict[str, KindResult], unit: Unit
+) -> tuple[list[str], list[str]]:
+    """The resources a wave-2 kind looks up one by one (rt.lookups), and the reasons some
+    could not be named: a looked-up kind that was not read in this account and region."""
+    refs: list[str] = []
+    gaps: list[str] = []
+    for lookup in rt.lookups:
+        kr = kinds.get(lookup.kind)
+        if kr is None or kr.error:
+            gaps.append(f"{lookup.kind} not collected: {kr.error if kr else 'not read'}")
+            continue
+        for raw in kr.raws:
+            refs.extend(lookup.arns(raw, unit))
+    return sorted(set(refs)), gaps
 
 
 def _same_place(ref: str, account: str, region: str) -> bool:

@@ -883,9 +883,9 @@ def wafv2_web_acl(raw: dict[str, Any], u: Unit) -> Normalised:
                 "action": _waf_action(r),
             }
         )
-    associated = sorted(
-        {a for key in ("associated_albs", "associated_apis") for a in raw.get(key) or []}
-    )
+    # GetWebACLForResource per protected resource: {resource ARN: its web ACL's ARN}.
+    lookups = (raw.get("_context") or {}).get("associations") or {}
+    associated = sorted(ref for ref, acl in lookups.items() if acl == raw["ARN"])
     return Normalised(
         id=raw["ARN"],
         name=raw.get("Name") or raw["ARN"],

@@ -28,7 +28,7 @@ from botocore.exceptions import (
 )
 
 from auditor.collectors.aws.normalise import Unit
-from auditor.collectors.aws.resources import IAM_PREFIX, Call, ResourceType
+from auditor.collectors.aws.resources import IAM_PREFIX, Call, Detail, ResourceType
 from auditor.model import Resource
 from auditor.redact import redact_text
 
@@ -273,10 +273,11 @@ def read_kind(
     context_unknown: dict[str, str] = {}
     for d in rt.context:
         try:
-            answer = reader.run(
-                d.call, _expand(d.call.params(None, unit) if d.call.params else {})[0]
-            )
-            context[d.key] = None if answer is ABSENT else answer
+            if d.each_reference:  # looked up only where there are items to tell about
+                refs = (references or []) if items else []
+                context[d.key] = {ref: _context_answer(d, reader, unit, ref) for ref in refs}
+            else:
+                context[d.key] = _context_answer(d, reader, unit, None)
         except CallFailed as exc:
             if not d.unknown:
                 result.error = exc.reason
@@ -350,6 +351,12 @@ def read_kind(
         more = len(essential_failures) - 1
         result.error = essential_failures[0] + (f" (and {more} more items)" if more else "")
     return result
+
+
+def _context_answer(d: Detail, reader: Reader, unit: Unit, ref: str | None) -> Any:
+    """One region-level answer (or one per reference): None where nothing is configured."""
+    answer = reader.run(d.call, _expand(d.call.params(ref, unit) if d.call.params else {})[0])
+    return None if answer is ABSENT else answer
 
 
 def _enumerate(

@@ -82,6 +82,18 @@ class Detail:
     call: Call
     unknown: tuple[str, ...] = ()
     when: Callable[[Raw], bool] | None = None
+    # In `context` only: called once per reference (see ResourceType.lookups), its
+    # params receiving the reference; the answers land as {reference: answer}.
+    each_reference: bool = False
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The resources of another kind (read in the first wave) that a wave-2 kind looks up
+    one by one: `arns` gives the references each raw item of `kind` contributes."""
+
+    kind: str
+    arns: Callable[[Raw, Unit], list[str]]
 
 
 @dataclass(frozen=True)
@@ -117,10 +129,148 @@ class ResourceType:
     singleton: bool = False
     # Items come from the KMS key references other kinds hold (see query.kms_references).
     from_references: bool = False
+    # The kinds whose resources `each_reference` context calls look up (WAF associations
+    # per load balancer and API stage). Like from_references, read after the first wave.
+    lookups: tuple[Lookup, ...] = ()
     # Attribute paths (dotted; lists flattened) that hold KMS key references.
     kms_refs: tuple[str, ...] = ()
     # The joins that complete this kind after collection (documented in docs/aws.md).
     notes: str = ""
+
+    @property
+    def second_wave(self) -> bool:
+        """Read after the first wave, from references its kinds hold."""
+        return self.from_references or bool(self.lookups)
+
+
+def field_at(raw: Raw, path: str) -> Any:
+    """The value at a dotted path of a raw item ("describe.KeyMetadata.KeyId"); KeyError
+    when absent, as a direct subscript would raise."""
+    value: Any = raw
+    for part in path.split("."):
+        value = value[part]
+    return value
+
+
+def naming(fields: str | Mapping[str, str], **fixed: Any) -> Callable[[Raw, Unit], Params]:
+    """Parameters naming an item: {"Bucket": "Name"} sends Bucket=item["Name"] (a dotted
+    path reaches into nested answers); a plain string is a parameter named as its field;
+    `fixed` parameters are sent as given."""
+    pairs = {fields: fields} if isinstance(fields, str) else dict(fields)
+
+    def params(raw: Raw, u: Unit) -> Params:
+        return {**{p: field_at(raw, f) for p, f in pairs.items()}, **fixed}
+
+    return params
+
+
+def detail(
+    key: str,
+    op: str,
+    result: str | None = None,
+    *,
+    by: str | Mapping[str, str],
+    fixed: Mapping[str, Any] | None = None,
+    unknown: tuple[str, ...] = (),
+    when: Callable[[Raw], bool] | None = None,
+    **call: Any,
+) -> Detail:
+    """A per-item detail call whose parameters name the item (see `naming`)."""
+    params = naming(by, **(fixed or {}))
+    return Detail(key, Call(op, result, params=params, **call), unknown=unknown, when=when)
+
+
+def _tags_batch(id_field: str) -> Batch:
+    """ELBv2 DescribeTags: 20 ARNs a call."""
+    return Batch(
+        key="tags",
+        call=Call("DescribeTags", "TagDescriptions[]", single=True),
+        param="ResourceArns",
+        size=20,
+        id_field=id_field,
+        match_field="ResourceArn",
+        value="Tags",
+        unknown=("tags",),
+    )
+
+
+def _rest_stage_arns(raw: Raw, u: Unit) -> list[str]:
+    api = u.arn("apigateway", f"/restapis/{raw['id']}", account=False)
+    return [f"{api}/stages/{s['stageName']}" for s in raw.get("stages") or []]
+
+
+def _alb_arns(raw: Raw, u: Unit) -> list[str]:
+    # Web ACLs protect application load balancers only.
+    return [raw["LoadBalancerArn"]] if raw.get("Type", "application") == "application" else []
+
+
+def _ec2(
+    kind: str,
+    op: str,
+    result: str,
+    normalise: Callable[[Raw, Unit], Normalised],
+    kms_refs: tuple[str, ...] = (),
+) -> ResourceType:
+    """An EC2 describe, paginated with MaxResults 1000 (never the unpaginated form that
+    draws on EC2's smaller throttle bucket)."""
+    return ResourceType(
+        kind=kind,
+        service="ec2",
+        enum=Call(op, result, page_size=1000),
+        normalise=normalise,
+        kms_refs=kms_refs,
+    )
+
+
+def _sagemaker(
+    kind: str,
+    noun: str,
+    normalise: Callable[[Raw, Unit], Normalised],
+    *,
+    result: str | None = None,
+    params: Callable[[Raw, Unit], Params] | None = None,
+    kms_refs: tuple[str, ...] = (),
+) -> ResourceType:
+    """SageMaker's shape: List<Noun>s answering <Noun>s[] (or `result`), then
+    Describe<Noun> by <Noun>Name (ListModels, DescribeModel(ModelName=...))."""
+    return ResourceType(
+        kind=kind,
+        service="sagemaker",
+        enum=Call(f"List{noun}s", result or f"{noun}s[]", params=params),
+        details=(detail("describe", f"Describe{noun}", by=f"{noun}Name"),),
+        normalise=normalise,
+        kms_refs=kms_refs,
+    )
+
+
+BUCKET = {"Bucket": "Name"}
+# Every setting of a bucket: raw key -> (operation, JMESPath result, attributes unknown
+# when the call fails).
+S3_BUCKET_READS: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
+    "policy": ("GetBucketPolicy", None, ("policy",)),
+    "acl": ("GetBucketAcl", None, ("acl", "grants")),
+    "encryption": ("GetBucketEncryption", "ServerSideEncryptionConfiguration", ("encryption",)),
+    "public_access_block": ("GetPublicAccessBlock", None, ("public_access_block",)),
+    "versioning": ("GetBucketVersioning", None, ("versioning",)),
+    "logging": ("GetBucketLogging", None, ("logging",)),
+    "lifecycle": ("GetBucketLifecycleConfiguration", None, ("lifecycle_rules",)),
+    "tagging": ("GetBucketTagging", None, ("tags",)),
+}
+# The error codes that mean "none configured": a normal answer, not a failure.
+S3_NONE_CONFIGURED: dict[str, tuple[str, ...]] = {
+    "GetBucketPolicy": ("NoSuchBucketPolicy",),
+    "GetBucketEncryption": ("ServerSideEncryptionConfigurationNotFoundError",),
+    "GetPublicAccessBlock": ("NoSuchPublicAccessBlockConfiguration",),
+    "GetBucketLifecycleConfiguration": ("NoSuchLifecycleConfiguration",),
+    "GetBucketTagging": ("NoSuchTagSet",),
+}
+# The IAM actions named otherwise than s3:<operation>.
+S3_ACTIONS: dict[str, str] = {
+    "GetBucketEncryption": "s3:GetEncryptionConfiguration",
+    "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
+    "GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
+}
+APIGW = "apigateway:GET"  # API Gateway's one read action
 
 
 def _recent_jobs(raw: Raw, u: Unit) -> Params:
@@ -156,19 +306,8 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         normalise=n.instance,
         notes="volumes[].encrypted/kms_key_id joined from aws_ebs_volume",
     ),
-    ResourceType(
-        kind="aws_security_group",
-        service="ec2",
-        enum=Call("DescribeSecurityGroups", "SecurityGroups[]", page_size=1000),
-        normalise=n.security_group,
-    ),
-    ResourceType(
-        kind="aws_ebs_volume",
-        service="ec2",
-        enum=Call("DescribeVolumes", "Volumes[]", page_size=1000),
-        normalise=n.ebs_volume,
-        kms_refs=("kms_key_id",),
-    ),
+    _ec2("aws_security_group", "DescribeSecurityGroups", "SecurityGroups[]", n.security_group),
+    _ec2("aws_ebs_volume", "DescribeVolumes", "Volumes[]", n.ebs_volume, kms_refs=("kms_key_id",)),
     ResourceType(
         kind="aws_ebs_encryption_by_default",
         service="ec2",
@@ -176,24 +315,9 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         singleton=True,
         normalise=n.ebs_encryption_by_default,
     ),
-    ResourceType(
-        kind="aws_vpc_endpoint",
-        service="ec2",
-        enum=Call("DescribeVpcEndpoints", "VpcEndpoints[]", page_size=1000),
-        normalise=n.vpc_endpoint,
-    ),
-    ResourceType(
-        kind="aws_subnet",
-        service="ec2",
-        enum=Call("DescribeSubnets", "Subnets[]", page_size=1000),
-        normalise=n.subnet,
-    ),
-    ResourceType(
-        kind="aws_vpc",
-        service="ec2",
-        enum=Call("DescribeVpcs", "Vpcs[]", page_size=1000),
-        normalise=n.vpc,
-    ),
+    _ec2("aws_vpc_endpoint", "DescribeVpcEndpoints", "VpcEndpoints[]", n.vpc_endpoint),
+    _ec2("aws_subnet", "DescribeSubnets", "Subnets[]", n.subnet),
+    _ec2("aws_vpc", "DescribeVpcs", "Vpcs[]", n.vpc),
     # --- S3: the buckets of this region (ListBuckets BucketRegion), every setting folded --
     ResourceType(
         kind="aws_s3_bucket",
@@ -204,71 +328,17 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
             params=lambda r, u: {"BucketRegion": u.region},
             action="s3:ListAllMyBuckets",
         ),
-        details=(
-            Detail(
-                "policy",
-                Call(
-                    "GetBucketPolicy",
-                    params=lambda r, u: {"Bucket": r["Name"]},
-                    absent=("NoSuchBucketPolicy",),
-                ),
-                unknown=("policy",),
-            ),
-            Detail(
-                "acl",
-                Call("GetBucketAcl", params=lambda r, u: {"Bucket": r["Name"]}),
-                unknown=("acl", "grants"),
-            ),
-            Detail(
-                "encryption",
-                Call(
-                    "GetBucketEncryption",
-                    "ServerSideEncryptionConfiguration",
-                    params=lambda r, u: {"Bucket": r["Name"]},
-                    absent=("ServerSideEncryptionConfigurationNotFoundError",),
-                    action="s3:GetEncryptionConfiguration",
-                ),
-                unknown=("encryption",),
-            ),
-            Detail(
-                "public_access_block",
-                Call(
-                    "GetPublicAccessBlock",
-                    params=lambda r, u: {"Bucket": r["Name"]},
-                    absent=("NoSuchPublicAccessBlockConfiguration",),
-                    action="s3:GetBucketPublicAccessBlock",
-                ),
-                unknown=("public_access_block",),
-            ),
-            Detail(
-                "versioning",
-                Call("GetBucketVersioning", params=lambda r, u: {"Bucket": r["Name"]}),
-                unknown=("versioning",),
-            ),
-            Detail(
-                "logging",
-                Call("GetBucketLogging", params=lambda r, u: {"Bucket": r["Name"]}),
-                unknown=("logging",),
-            ),
-            Detail(
-                "lifecycle",
-                Call(
-                    "GetBucketLifecycleConfiguration",
-                    params=lambda r, u: {"Bucket": r["Name"]},
-                    absent=("NoSuchLifecycleConfiguration",),
-                    action="s3:GetLifecycleConfiguration",
-                ),
-                unknown=("lifecycle_rules",),
-            ),
-            Detail(
-                "tagging",
-                Call(
-                    "GetBucketTagging",
-                    params=lambda r, u: {"Bucket": r["Name"]},
-                    absent=("NoSuchTagSet",),
-                ),
-                unknown=("tags",),
-            ),
+        details=tuple(
+            detail(
+                key,
+                op,
+                result,
+                by=BUCKET,
+                absent=S3_NONE_CONFIGURED.get(op, ()),
+                action=S3_ACTIONS.get(op),
+                unknown=unknown,
+            )
+            for key, (op, result, unknown) in S3_BUCKET_READS.items()
         ),
         normalise=n.s3_bucket,
         kms_refs=("encryption.kms_master_key_id",),
@@ -288,76 +358,27 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         level="account",
         normalise=n.s3_account_public_access_block,
     ),
-    # --- SageMaker -------------------------------------------------------------------------
-    ResourceType(
-        kind="aws_sagemaker_model",
-        service="sagemaker",
-        enum=Call("ListModels", "Models[]"),
-        details=(
-            Detail(
-                "describe", Call("DescribeModel", params=lambda r, u: {"ModelName": r["ModelName"]})
-            ),
-        ),
-        normalise=n.sagemaker_model,
-    ),
-    ResourceType(
-        kind="aws_sagemaker_endpoint_configuration",
-        service="sagemaker",
-        enum=Call("ListEndpointConfigs", "EndpointConfigs[]"),
-        details=(
-            Detail(
-                "describe",
-                Call(
-                    "DescribeEndpointConfig",
-                    params=lambda r, u: {"EndpointConfigName": r["EndpointConfigName"]},
-                ),
-            ),
-        ),
-        normalise=n.sagemaker_endpoint_configuration,
+    # --- SageMaker: List<Noun>s, then Describe<Noun> by <Noun>Name ------------------------
+    _sagemaker("aws_sagemaker_model", "Model", n.sagemaker_model),
+    _sagemaker(
+        "aws_sagemaker_endpoint_configuration",
+        "EndpointConfig",
+        n.sagemaker_endpoint_configuration,
         kms_refs=("kms_key_arn", "data_capture.kms_key_id"),
     ),
-    ResourceType(
-        kind="aws_sagemaker_endpoint",
-        service="sagemaker",
-        enum=Call("ListEndpoints", "Endpoints[]"),
-        details=(
-            Detail(
-                "describe",
-                Call("DescribeEndpoint", params=lambda r, u: {"EndpointName": r["EndpointName"]}),
-            ),
-        ),
-        normalise=n.sagemaker_endpoint,
-    ),
-    ResourceType(
-        kind="aws_sagemaker_notebook_instance",
-        service="sagemaker",
-        enum=Call("ListNotebookInstances", "NotebookInstances[]"),
-        details=(
-            Detail(
-                "describe",
-                Call(
-                    "DescribeNotebookInstance",
-                    params=lambda r, u: {"NotebookInstanceName": r["NotebookInstanceName"]},
-                ),
-            ),
-        ),
-        normalise=n.sagemaker_notebook_instance,
+    _sagemaker("aws_sagemaker_endpoint", "Endpoint", n.sagemaker_endpoint),
+    _sagemaker(
+        "aws_sagemaker_notebook_instance",
+        "NotebookInstance",
+        n.sagemaker_notebook_instance,
         kms_refs=("kms_key_id",),
     ),
-    ResourceType(
-        kind="aws_sagemaker_training_job",
-        service="sagemaker",
-        enum=Call("ListTrainingJobs", "TrainingJobSummaries[]", params=_recent_jobs),
-        details=(
-            Detail(
-                "describe",
-                Call(
-                    "DescribeTrainingJob",
-                    params=lambda r, u: {"TrainingJobName": r["TrainingJobName"]},
-                ),
-            ),
-        ),
-        normalise=n.sagemaker_training_job,
+    _sagemaker(
+        "aws_sagemaker_training_job",
+        "TrainingJob",
+        n.sagemaker_training_job,
+        result="TrainingJobSummaries[]",
+        params=_recent_jobs,
         kms_refs=("output_kms_key_id", "volume_kms_key_id"),
     ),
     # --- EKS, ECR ---------------------------------------------------------------------------
@@ -365,12 +386,7 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         kind="aws_eks_cluster",
         service="eks",
         enum=Call("ListClusters", "clusters[].{name: @}"),
-        details=(
-            Detail(
-                "describe",
-                Call("DescribeCluster", "cluster", params=lambda r, u: {"name": r["name"]}),
-            ),
-        ),
+        details=(detail("describe", "DescribeCluster", "cluster", by="name"),),
         normalise=n.eks_cluster,
         kms_refs=("encryption_config.key_arn",),
     ),
@@ -380,18 +396,14 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         parent="aws_eks_cluster",
         parent_name=lambda p: p["name"],
         enum=Call(
-            "ListNodegroups",
-            "nodegroups[].{name: @}",
-            params=lambda parent, u: {"clusterName": parent["name"]},
+            "ListNodegroups", "nodegroups[].{name: @}", params=naming({"clusterName": "name"})
         ),
         details=(
-            Detail(
+            detail(
                 "describe",
-                Call(
-                    "DescribeNodegroup",
-                    "nodegroup",
-                    params=lambda r, u: {"clusterName": r["_parent"], "nodegroupName": r["name"]},
-                ),
+                "DescribeNodegroup",
+                "nodegroup",
+                by={"clusterName": "_parent", "nodegroupName": "name"},
             ),
         ),
         normalise=n.eks_node_group,
@@ -401,14 +413,12 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         service="ecr",
         enum=Call("DescribeRepositories", "repositories[]"),
         details=(
-            Detail(
+            detail(
                 "tags",
-                Call(
-                    "ListTagsForResource",
-                    "tags",
-                    params=lambda r, u: {"resourceArn": r["repositoryArn"]},
-                    single=True,
-                ),
+                "ListTagsForResource",
+                "tags",
+                by={"resourceArn": "repositoryArn"},
+                single=True,
                 unknown=("tags",),
             ),
         ),
@@ -420,18 +430,7 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         kind="aws_lb",
         service="elbv2",
         enum=Call("DescribeLoadBalancers", "LoadBalancers[]", page_size=400),
-        batches=(
-            Batch(
-                key="tags",
-                call=Call("DescribeTags", "TagDescriptions[]", single=True),
-                param="ResourceArns",
-                size=20,
-                id_field="LoadBalancerArn",
-                match_field="ResourceArn",
-                value="Tags",
-                unknown=("tags",),
-            ),
-        ),
+        batches=(_tags_batch("LoadBalancerArn"),),
         normalise=n.lb,
     ),
     ResourceType(
@@ -440,22 +439,9 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         parent="aws_lb",
         parent_name=lambda p: p["LoadBalancerArn"],
         enum=Call(
-            "DescribeListeners",
-            "Listeners[]",
-            params=lambda parent, u: {"LoadBalancerArn": parent["LoadBalancerArn"]},
-            page_size=400,
+            "DescribeListeners", "Listeners[]", params=naming("LoadBalancerArn"), page_size=400
         ),
-        details=(
-            Detail(
-                "rules",
-                Call(
-                    "DescribeRules",
-                    "Rules[]",
-                    params=lambda r, u: {"ListenerArn": r["ListenerArn"]},
-                    page_size=400,
-                ),
-            ),
-        ),
+        details=(detail("rules", "DescribeRules", "Rules[]", by="ListenerArn", page_size=400),),
         normalise=n.lb_listener,
     ),
     ResourceType(
@@ -463,61 +449,40 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         service="elbv2",
         enum=Call("DescribeTargetGroups", "TargetGroups[]", page_size=400),
         details=(
-            Detail(
+            detail(
                 "targets",
-                Call(
-                    "DescribeTargetHealth",
-                    "TargetHealthDescriptions[]",
-                    params=lambda r, u: {"TargetGroupArn": r["TargetGroupArn"]},
-                    single=True,
-                ),
+                "DescribeTargetHealth",
+                "TargetHealthDescriptions[]",
+                by="TargetGroupArn",
+                single=True,
             ),
         ),
-        batches=(
-            Batch(
-                key="tags",
-                call=Call("DescribeTags", "TagDescriptions[]", single=True),
-                param="ResourceArns",
-                size=20,
-                id_field="TargetGroupArn",
-                match_field="ResourceArn",
-                value="Tags",
-                unknown=("tags",),
-            ),
-        ),
+        batches=(_tags_batch("TargetGroupArn"),),
         normalise=n.lb_target_group,
     ),
-    # --- API Gateway ------------------------------------------------------------------------
+    # --- API Gateway (every read is apigateway:GET) -------------------------------------------
     ResourceType(
         kind="aws_api_gateway_rest_api",
         service="apigateway",
-        enum=Call("GetRestApis", "items[]", action="apigateway:GET"),
+        enum=Call("GetRestApis", "items[]", action=APIGW),
         context=(
             Detail(
                 "usage_plans",
-                Call("GetUsagePlans", "items[]", action="apigateway:GET"),
+                Call("GetUsagePlans", "items[]", action=APIGW),
                 unknown=("stages",),
             ),
         ),
         details=(
-            Detail(
+            detail(
                 "resources",
-                Call(
-                    "GetResources",
-                    "items[]",
-                    params=lambda r, u: {"restApiId": r["id"], "embed": ["methods"]},
-                    action="apigateway:GET",
-                ),
+                "GetResources",
+                "items[]",
+                by={"restApiId": "id"},
+                fixed={"embed": ["methods"]},
+                action=APIGW,
             ),
-            Detail(
-                "stages",
-                Call(
-                    "GetStages",
-                    "item[]",
-                    params=lambda r, u: {"restApiId": r["id"]},
-                    single=True,
-                    action="apigateway:GET",
-                ),
+            detail(
+                "stages", "GetStages", "item[]", by={"restApiId": "id"}, single=True, action=APIGW
             ),
         ),
         normalise=n.api_gateway_rest_api,
@@ -525,82 +490,49 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     ResourceType(
         kind="aws_apigatewayv2_api",
         service="apigatewayv2",
-        enum=Call("GetApis", "Items[]", action="apigateway:GET"),
-        details=(
-            Detail(
-                "routes",
-                Call(
-                    "GetRoutes",
-                    "Items[]",
-                    params=lambda r, u: {"ApiId": r["ApiId"]},
-                    action="apigateway:GET",
-                ),
-            ),
-            Detail(
-                "integrations",
-                Call(
-                    "GetIntegrations",
-                    "Items[]",
-                    params=lambda r, u: {"ApiId": r["ApiId"]},
-                    action="apigateway:GET",
-                ),
-            ),
-            Detail(
-                "stages",
-                Call(
-                    "GetStages",
-                    "Items[]",
-                    params=lambda r, u: {"ApiId": r["ApiId"]},
-                    action="apigateway:GET",
-                ),
-            ),
+        enum=Call("GetApis", "Items[]", action=APIGW),
+        details=tuple(
+            detail(key, op, "Items[]", by="ApiId", action=APIGW)
+            for key, op in (
+                ("routes", "GetRoutes"),
+                ("integrations", "GetIntegrations"),
+                ("stages", "GetStages"),
+            )
         ),
         normalise=n.apigatewayv2_api,
     ),
     # --- WAFv2 (no botocore paginators: NextMarker tokens) --------------------------------
+    # Read after the first wave: the associations are looked up per protected resource
+    # (GetWebACLForResource on every application load balancer and REST API stage read
+    # in the region), the per-resource lookup AWS documents; a resource none protects
+    # answers a null web ACL.
     ResourceType(
         kind="aws_wafv2_web_acl",
         service="wafv2",
         enum=Call(
             "ListWebACLs", "WebACLs[]", params=_wafv2_scopes, tokens=("NextMarker", "NextMarker")
         ),
+        lookups=(Lookup("aws_lb", _alb_arns), Lookup("aws_api_gateway_rest_api", _rest_stage_arns)),
+        context=(
+            Detail(
+                "associations",
+                Call(
+                    "GetWebACLForResource",
+                    "WebACL.ARN",
+                    params=lambda ref, u: {"ResourceArn": ref},
+                    single=True,
+                    absent=("WAFNonexistentItemException",),
+                ),
+                unknown=("associated_resources",),
+                each_reference=True,
+            ),
+        ),
         details=(
-            Detail(
+            detail(
                 "describe",
-                Call(
-                    "GetWebACL",
-                    params=lambda r, u: {
-                        "Name": r["Name"],
-                        "Id": r["Id"],
-                        "Scope": r["_params"]["Scope"],
-                    },
-                    single=True,
-                ),
-            ),
-            Detail(
-                "associated_albs",
-                Call(
-                    "ListResourcesForWebACL",
-                    "ResourceArns",
-                    params=lambda r, u: {
-                        "WebACLArn": r["ARN"],
-                        "ResourceType": "APPLICATION_LOAD_BALANCER",
-                    },
-                    single=True,
-                ),
-                when=lambda r: r["_params"]["Scope"] == "REGIONAL",
-                unknown=("associated_resources",),
-            ),
-            Detail(
-                "associated_apis",
-                Call(
-                    "ListResourcesForWebACL",
-                    "ResourceArns",
-                    params=lambda r, u: {"WebACLArn": r["ARN"], "ResourceType": "API_GATEWAY"},
-                    single=True,
-                ),
-                when=lambda r: r["_params"]["Scope"] == "REGIONAL",
-                unknown=("associated_resources",),
+                "GetWebACL",
+                by={"Name": "Name", "Id": "Id", "Scope": "_params.Scope"},
+                single=True,
             ),
         ),
         normalise=n.wafv2_web_acl,
@@ -610,14 +542,7 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         kind="aws_guardduty_detector",
         service="guardduty",
         enum=Call("ListDetectors", "DetectorIds[].{DetectorId: @}"),
-        details=(
-            Detail(
-                "describe",
-                Call(
-                    "GetDetector", params=lambda r, u: {"DetectorId": r["DetectorId"]}, single=True
-                ),
-            ),
-        ),
+        details=(detail("describe", "GetDetector", by="DetectorId", single=True),),
         normalise=n.guardduty_detector,
     ),
     ResourceType(
@@ -631,21 +556,12 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
             params=lambda r, u: {"includeShadowTrails": False},
             single=True,
         ),
-        details=(
-            Detail(
-                "status",
-                Call("GetTrailStatus", params=lambda r, u: {"Name": r["TrailARN"]}, single=True),
-                unknown=("is_logging",),
-            ),
-            Detail(
-                "selectors",
-                Call(
-                    "GetEventSelectors",
-                    params=lambda r, u: {"TrailName": r["TrailARN"]},
-                    single=True,
-                ),
-                unknown=("data_resources",),
-            ),
+        details=tuple(
+            detail(key, op, by={param: "TrailARN"}, single=True, unknown=unknown)
+            for key, op, param, unknown in (
+                ("status", "GetTrailStatus", "Name", ("is_logging",)),
+                ("selectors", "GetEventSelectors", "TrailName", ("data_resources",)),
+            )
         ),
         normalise=n.cloudtrail,
     ),
@@ -667,14 +583,12 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         enum=None,
         from_references=True,
         details=(
-            Detail("describe", Call("DescribeKey", params=lambda r, u: {"KeyId": r["KeyRef"]})),
-            Detail(
+            detail("describe", "DescribeKey", by={"KeyId": "KeyRef"}),
+            detail(
                 "rotation",
-                Call(
-                    "GetKeyRotationStatus",
-                    params=lambda r, u: {"KeyId": r["describe"]["KeyMetadata"]["KeyId"]},
-                    single=True,
-                ),
+                "GetKeyRotationStatus",
+                by={"KeyId": "describe.KeyMetadata.KeyId"},
+                single=True,
                 unknown=("key_rotation_enabled",),
                 when=lambda r: (
                     (r.get("describe") or {})

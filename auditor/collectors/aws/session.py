@@ -38,6 +38,7 @@ class Account:
     session: boto3.Session
     account_id: str = ""
     partition: str = "aws"
+    caller_arn: str = ""  # sts:GetCallerIdentity's Arn: who the collector ran as
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
