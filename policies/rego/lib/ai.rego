@@ -338,19 +338,75 @@ _candidate_keys[id] := keys if {
 	keys := {network_key(n) | some n in networks}
 }
 
+# Candidates by network name and target tag or service account: a rule with targets is
+# compared only with the instances that carry one of them (comparing every rule with every
+# instance of a large network was quadratic).
+# Keys are "<network name>|<tag or email>": "|" occurs in neither.
+_gcp_by_network_tag[key] contains id if {
+	some id in gcp_instance_ids | unresolved_gcp_instance_ids
+	some n in _candidate_networks[id]
+	name := data.auditor.lib.util.last_segment(n)
+	some tag in data.auditor.lib.util.as_array(input.resources.google_compute_instance[id].attributes.network_tags)
+	key := concat("|", [name, tag])
+}
+
+_gcp_by_network_sa[key] contains id if {
+	some id in gcp_instance_ids | unresolved_gcp_instance_ids
+	some n in _candidate_networks[id]
+	name := data.auditor.lib.util.last_segment(n)
+	some sa in data.auditor.lib.util.as_array(input.resources.google_compute_instance[id].attributes.service_accounts)
+	key := concat("|", [name, sa.email])
+}
+
+_untargeted(fw) if {
+	count(data.auditor.lib.util.as_array(fw.attributes.target_tags)) == 0
+	count(data.auditor.lib.util.as_array(fw.attributes.target_service_accounts)) == 0
+}
+
+_targeted_candidates(fw, fw_name) := by_tag | by_sa if {
+	by_tag := {id |
+		some tag in data.auditor.lib.util.as_array(fw.attributes.target_tags)
+		some id in _gcp_by_network_tag[concat("|", [fw_name, tag])]
+	}
+	by_sa := {id |
+		some email in data.auditor.lib.util.as_array(fw.attributes.target_service_accounts)
+		some id in _gcp_by_network_sa[concat("|", [fw_name, email])]
+	}
+}
+
+_ai_candidates(fw, fw_name) := ids if {
+	_untargeted(fw)
+	ids := {id | some id in _gcp_by_network_name[fw_name]}
+}
+
+_ai_candidates(fw, fw_name) := ids if {
+	not _untargeted(fw)
+	ids := _targeted_candidates(fw, fw_name) & gcp_instance_ids
+}
+
+_unresolved_candidates(fw, fw_name) := ids if {
+	_untargeted(fw)
+	ids := {id | some id in _gcp_unresolved_by_network_name[fw_name]}
+}
+
+_unresolved_candidates(fw, fw_name) := ids if {
+	not _untargeted(fw)
+	ids := _targeted_candidates(fw, fw_name) & unresolved_gcp_instance_ids
+}
+
 # firewall_ai_instances(fw) / firewall_unresolved_instances(fw): the AI (unresolved)
 # instances the firewall rule applies to.
 # (The indexes are not passed as arguments: the embedded engine leaves an empty
 # multi-value object undefined, where OPA gives {}.)
 firewall_ai_instances(fw) := {id |
 	[fw_project, fw_name] := network_key(fw.attributes.network)
-	some id in _gcp_by_network_name[fw_name]
+	some id in _ai_candidates(fw, fw_name)
 	_firewall_targets(fw, fw_project, fw_name, id)
 }
 
 firewall_unresolved_instances(fw) := {id |
 	[fw_project, fw_name] := network_key(fw.attributes.network)
-	some id in _gcp_unresolved_by_network_name[fw_name]
+	some id in _unresolved_candidates(fw, fw_name)
 	_firewall_targets(fw, fw_project, fw_name, id)
 }
 
