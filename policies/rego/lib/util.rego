@@ -50,9 +50,15 @@ describe(ids) := text if {
 # itself, a parent of it (the whole list or object is unknown) or a child of it (part
 # of it is unknown). Controls report these paths so that the reason recorded at
 # collection time travels with the result.
-unknown_paths(r, path) := {p |
-	some p, _ in as_object(r.unknown)
-	_related(p, path)
+unknown_paths(r, path) := paths if {
+	_has_unknown(r)
+	paths := {p | some p, _ in r.unknown; _related(p, path)}
+} else := set()
+
+# Most resources have nothing unknown: answered without building a set.
+_has_unknown(r) if {
+	is_object(r.unknown)
+	r.unknown != {}
 }
 
 _related(p, path) if p == path
@@ -62,7 +68,11 @@ _related(p, path) if startswith(path, concat("", [p, "."]))
 _related(p, path) if startswith(p, concat("", [path, "."]))
 
 # is_unknown(r, path): some entry of r.unknown makes `path` unknown.
-is_unknown(r, path) if count(unknown_paths(r, path)) > 0
+is_unknown(r, path) if {
+	_has_unknown(r)
+	some p, _ in r.unknown
+	_related(p, path)
+}
 
 # path(parts): a dotted attribute path from its parts ("ingress", 0, "cidr_blocks" ->
 # "ingress.0.cidr_blocks"), the form the `unknown` map and the evidence use.
