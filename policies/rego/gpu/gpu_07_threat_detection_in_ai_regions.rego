@@ -54,13 +54,15 @@ _where(r) := concat("/", [x | some x in [object.get(r, "account", null), object.
 # _detectors(r): the detectors in r's scope, account and region. Computed once per
 # distinct place and looked up: a comprehension per resource (called several times
 # each) dominated the control on large accounts.
-_detectors(r) := _detectors_at[data.auditor.lib.ebs.place(r)]
-
-_places contains place if {
+# The AI compute with its place (scope, account, region), and the detectors and their
+# verdict per place, each computed once: looking them up per resource (several times
+# each) dominated the control on large accounts.
+_members contains [kind, id, data.auditor.lib.ebs.place(input.resources[kind][id])] if {
 	some kind, ids in _compute
-	some rid in ids
-	place := data.auditor.lib.ebs.place(input.resources[kind][rid])
+	some id in ids
 }
+
+_places contains place if some [_, _, place] in _members
 
 _detectors_at := {place: ids |
 	some place in _places
@@ -89,32 +91,32 @@ _doubtful(d) if {
 	data.auditor.lib.util.is_unknown(d, "features")
 }
 
-_passes(r) if {
-	some id in _detectors(r)
+_passing_places contains place if {
+	some place, ids in _detectors_at
+	some id in ids
 	_good(input.resources.aws_guardduty_detector[id])
 }
 
-_doubt(r) if {
-	some id in _detectors(r)
+_doubtful_places contains place if {
+	some place, ids in _detectors_at
+	some id in ids
 	_doubtful(input.resources.aws_guardduty_detector[id])
 }
 
 deny contains data.auditor.lib.result.fail_absent(r, msg, "aws_guardduty_detector", null, ["aws_guardduty_detector"]) if {
-	some kind, ids in _compute
-	some id in ids
+	some [kind, id, place] in _members
+	count(_detectors_at[place]) == 0
 	r := _resource(kind, id)
-	count(_detectors(r)) == 0
 	msg := sprintf("%s %s runs in %s, where no GuardDuty detector watches for crypto-mining and runtime abuse", [_label[kind], r.name, _where(r)])
 }
 
 deny contains data.auditor.lib.result.fail(r, msg, attribute, value) if {
-	some kind, ids in _compute
-	some id in ids
-	r := _resource(kind, id)
-	detectors := _detectors(r)
+	some [kind, id, place] in _members
+	detectors := _detectors_at[place]
 	count(detectors) > 0
-	not _passes(r)
-	not _doubt(r)
+	not place in _passing_places
+	not place in _doubtful_places
+	r := _resource(kind, id)
 	some did in detectors
 	d := input.resources.aws_guardduty_detector[did]
 	[attribute, value, why] := _shortfall(d)
@@ -130,16 +132,15 @@ _shortfall(d) := [concat("#", [d.id, "features"]), names, why] if {
 }
 
 unknown contains data.auditor.lib.result.unknown_because(r, "aws_guardduty_detector", why) if {
-	some kind, ids in _compute
-	some id in ids
+	some [kind, id, place] in _members
+	not place in _passing_places
+	place in _doubtful_places
 	r := _resource(kind, id)
-	not _passes(r)
-	_doubt(r)
-	why := sprintf("whether GuardDuty runtime monitoring is on in %s is unknown: %s", [_where(r), concat("; ", sort(_reasons(r)))])
+	why := sprintf("whether GuardDuty runtime monitoring is on in %s is unknown: %s", [_where(r), concat("; ", sort(_reasons(place)))])
 }
 
-_reasons(r) := {sprintf("%s %s unknown (%s)", [did, p, reason]) |
-	some did in _detectors(r)
+_reasons(place) := {sprintf("%s %s unknown (%s)", [did, p, reason]) |
+	some did in _detectors_at[place]
 	d := input.resources.aws_guardduty_detector[did]
 	some p, reason in data.auditor.lib.util.as_object(d.unknown)
 }

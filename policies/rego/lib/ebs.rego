@@ -46,14 +46,21 @@ _compatible(_, y) if y == null
 
 # default_encryption(r): "on" when a governing setting is known enabled; "unknown" when
 # none is known enabled but one is unknown; "off" otherwise (including no setting).
-default_encryption(r) := "on" if _on(r)
+default_encryption(r) := state if {
+	state := _state_at[place(r)]
+} else := _state(r)
 
-default_encryption(r) := "unknown" if {
+# Once per place of an instance or volume, as settings_for.
+_state_at := {p: _state(p) | some p in _places}
+
+_state(r) := "on" if _on(r)
+
+_state(r) := "unknown" if {
 	not _on(r)
 	_unknown(r)
 }
 
-default_encryption(r) := "off" if {
+_state(r) := "off" if {
 	not _on(r)
 	not _unknown(r)
 }
