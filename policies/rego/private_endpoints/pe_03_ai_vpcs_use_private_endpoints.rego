@@ -71,26 +71,30 @@ _missing(vpc) := {svc |
 
 _hosts(vpc) := data.auditor.lib.util.describe(data.auditor.lib.ai_aws.vpc_ai_resources[vpc])
 
-# _doubt(vpc): an endpoint whose VPC or service is unknown might be the missing one.
-_doubt(vpc) := sprintf("endpoint %s: %s", [e.id, concat(", ", sort(paths))]) if {
+# Doubts: an endpoint whose VPC is unknown might be in any VPC; one in the VPC whose
+# service is unknown might be the missing one. Collected once, not per VPC.
+_doubts_anywhere contains sprintf("endpoint %s: %s", [e.id, concat(", ", sort(paths))]) if {
 	some e in input.resources.aws_vpc_endpoint
 	paths := data.auditor.lib.util.unknown_paths(e, "vpc_id")
 	count(paths) > 0
 }
 
-_doubt(vpc) := sprintf("endpoint %s: %s", [e.id, concat(", ", sort(paths))]) if {
+_doubts_in[vpc] contains sprintf("endpoint %s: %s", [e.id, concat(", ", sort(paths))]) if {
 	some e in input.resources.aws_vpc_endpoint
-	e.attributes.vpc_id == vpc
+	vpc := e.attributes.vpc_id
+	is_string(vpc)
 	paths := data.auditor.lib.util.unknown_paths(e, "service_name")
 	count(paths) > 0
 }
+
+_doubts(vpc) := _doubts_anywhere | {d | some d in _doubts_in[vpc]}
 
 deny contains data.auditor.lib.result.fail_absent(v, msg, "vpc_endpoints", sort(missing), ["aws_vpc_endpoint"]) if {
 	some vpc in _judged
 	v := input.resources.aws_vpc[vpc]
 	missing := _missing(vpc)
 	count(missing) > 0
-	not _doubt(vpc)
+	count(_doubts(vpc)) == 0
 	msg := sprintf("VPC %s hosts AI (%s) and has no VPC endpoint for %s: those API calls leave the AWS network through an internet or NAT gateway", [v.name, _hosts(vpc), concat(", ", sort(missing))])
 }
 
@@ -98,6 +102,7 @@ unknown contains data.auditor.lib.result.unknown_because(v, "vpc_endpoints", why
 	some vpc in _judged
 	v := input.resources.aws_vpc[vpc]
 	count(_missing(vpc)) > 0
-	doubt := _doubt(vpc)
-	why := sprintf("no endpoint known for %s, and %s is unknown", [concat(", ", sort(_missing(vpc))), doubt])
+	doubts := _doubts(vpc)
+	count(doubts) > 0
+	why := sprintf("no endpoint known for %s, and %s is unknown", [concat(", ", sort(_missing(vpc))), concat("; ", sort(doubts))])
 }
