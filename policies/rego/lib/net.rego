@@ -145,35 +145,44 @@ _gcp_no_source(fw) if {
 	not data.auditor.lib.util.is_unknown(fw, "source_tags")
 }
 
-# gcp_allowed_covers_port(entry, port): an `allowed` entry admits `port`.
-gcp_allowed_covers_port(entry, _) if _protocol(entry.protocol) in _all_protocols
+# gcp_port_ranges(entry): the [first, last] port ranges an `allowed` entry admits:
+# [[0, 65535]] for all protocols, or TCP/UDP without ports; one range a port spec
+# otherwise (specs that are no port or range are ignored); empty for other protocols.
+# Parsed once per entry, then compared with each port.
+gcp_port_ranges(entry) := [[0, 65535]] if _protocol(entry.protocol) in _all_protocols
 
-gcp_allowed_covers_port(entry, _) if {
+gcp_port_ranges(entry) := [[0, 65535]] if {
 	_protocol(entry.protocol) in _port_protocols
 	count(data.auditor.lib.util.as_array(entry.ports)) == 0
 }
 
-gcp_allowed_covers_port(entry, port) if {
+gcp_port_ranges(entry) := ranges if {
 	_protocol(entry.protocol) in _port_protocols
-	some spec in data.auditor.lib.util.as_array(entry.ports)
-	port_spec_covers(spec, port)
+	specs := data.auditor.lib.util.as_array(entry.ports)
+	count(specs) > 0
+	ranges := [r | some spec in specs; r := _spec_range(spec)]
 }
 
-# port_spec_covers(spec, port): "22" or "8000-9000" (or a number) includes `port`.
-port_spec_covers(spec, port) if spec == port
+# gcp_allowed_covers_port(entry, port): an `allowed` entry admits `port`.
+gcp_allowed_covers_port(entry, port) if {
+	some [first, last] in gcp_port_ranges(entry)
+	first <= port
+	port <= last
+}
 
-port_spec_covers(spec, port) if {
+# _spec_range(spec): "22" or "8000-9000" (or a number) as [first, last].
+_spec_range(spec) := [spec, spec] if is_number(spec)
+
+_spec_range(spec) := [n, n] if {
 	is_string(spec)
 	regex.match(`^\s*[0-9]+\s*$`, spec)
-	to_number(trim_space(spec)) == port
+	n := to_number(trim_space(spec))
 }
 
-port_spec_covers(spec, port) if {
+_spec_range(spec) := [to_number(trim_space(bounds[0])), to_number(trim_space(bounds[1]))] if {
 	is_string(spec)
 	regex.match(`^\s*[0-9]+\s*-\s*[0-9]+\s*$`, spec)
 	bounds := split(spec, "-")
-	to_number(trim_space(bounds[0])) <= port
-	port <= to_number(trim_space(bounds[1]))
 }
 
 # describe_gcp_allowed(entry): "tcp:22,8000-9000", "tcp (all ports)", "all".

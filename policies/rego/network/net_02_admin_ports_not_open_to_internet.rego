@@ -75,10 +75,13 @@ deny contains data.auditor.lib.result.fail(fw, msg, data.auditor.lib.util.path([
 	sources := data.auditor.lib.net.gcp_world_sources(fw)
 	count(sources) > 0
 	some i, entry in fw.attributes.allowed
-	ports := [port |
+	ranges := data.auditor.lib.net.gcp_port_ranges(entry)
+	ports := {port |
 		some port in data.auditor.config.admin_ports
-		data.auditor.lib.net.gcp_allowed_covers_port(entry, port)
-	]
+		some [first, last] in ranges
+		first <= port
+		port <= last
+	}
 	count(ports) > 0
 	msg := sprintf("firewall rule admits %s to admin port %s (%s)", [
 		concat(", ", sources),
