@@ -130,16 +130,7 @@ unknown contains data.auditor.lib.result.unknown_because(r, path, why) if {
 
 # --- EBS volumes attached to AI instances ----------------------------------------------------------
 
-_ai_volumes contains id if {
-	some id, v in input.resources.aws_ebs_volume
-	some instance in data.auditor.lib.util.as_array(v.attributes.attached_instances)
-	instance in data.auditor.lib.ai.aws_instance_ids
-}
-
-_ai_volumes contains id if {
-	some id, v in input.resources.aws_ebs_volume
-	data.auditor.lib.ai.has_ai_tag(v)
-}
+_ai_volumes := data.auditor.lib.ai_aws.ai_volume_ids
 
 _unresolved_volumes contains id if {
 	some id, v in input.resources.aws_ebs_volume

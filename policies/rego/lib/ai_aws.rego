@@ -214,9 +214,8 @@ key_referrers[ref] contains id if {
 }
 
 key_referrers[ref] contains id if {
-	some id, v in input.resources.aws_ebs_volume
-	_ai_volume(v)
-	ref := v.attributes.kms_key_id
+	some id in ai_volume_ids
+	ref := input.resources.aws_ebs_volume[id].attributes.kms_key_id
 	is_string(ref)
 }
 
@@ -233,12 +232,15 @@ key_referrers[ref] contains id if {
 	is_string(ref)
 }
 
-_ai_volume(v) if {
+# ai_volume_ids: the EBS volumes attached to an AI instance or tagged as AI.
+ai_volume_ids contains id if {
+	some id, v in input.resources.aws_ebs_volume
 	some i in data.auditor.lib.util.as_array(v.attributes.attached_instances)
 	i in data.auditor.lib.ai.aws_instance_ids
 }
 
-_ai_volume(v) if {
+ai_volume_ids contains id if {
+	some id, v in input.resources.aws_ebs_volume
 	v.tags != {}
 	data.auditor.lib.ai.has_ai_tag(v)
 }
