@@ -2,4 +2,6 @@ import sys
 
 from auditor.cli import main
 
-sys.exit(main())
+# Guarded: evaluation worker processes (spawn) import the main module again.
+if __name__ == "__main__":
+    sys.exit(main())

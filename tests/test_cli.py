@@ -101,3 +101,40 @@ def test_cycle_collector_is_paused_for_a_command_and_restored_after() -> None:
     res = run_cli("policy", "list")
     assert res.code == 0 and "NET-01" in res.stdout
     assert gc.isenabled()
+
+
+def test_evaluation_workers_from_the_real_entry_point(tmp_path: Path) -> None:
+    """`python -m auditor evaluate --workers 2` (spawned workers re-import the main
+    module) gives the same result document as one process."""
+    snapshot = tmp_path / "snapshot.json"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.gen_resources",
+            "--resources",
+            "1500",
+            "--out",
+            str(snapshot),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=Path(__file__).parent.parent,
+        timeout=120,
+    )
+    docs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"result-{workers}.json"
+        args = ["evaluate", str(snapshot), "--workers", workers, "-o", f"json={out}", "-q"]
+        proc = subprocess.run(
+            [sys.executable, "-m", "auditor", *args, "--fail-on", "none"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert proc.returncode in (0, 3), proc.stderr
+        docs.append(json.loads(out.read_text()))
+    one, two = docs
+    assert len({r["scope"] for r in one["results"]}) > 1
+    assert two["results"] == one["results"]
+    assert two["summary"] == one["summary"]
