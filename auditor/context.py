@@ -80,3 +80,7 @@ def cycle_collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+            # Collect here, on the command's thread: a regorus engine caught in a cycle
+            # must be dropped on the thread that made it, not on whichever thread (a
+            # collector's pool, a test server) happens to trigger the next collection.
+            gc.collect()
