@@ -53,6 +53,14 @@ def _gaps_by_kind(coverage: list[Coverage]) -> dict[str, list[Coverage]]:
     return gaps
 
 
+def _collected_by_kind(coverage: list[Coverage]) -> dict[str, list[Coverage]]:
+    collected: dict[str, list[Coverage]] = defaultdict(list)
+    for c in coverage:
+        if c.status == "collected":
+            collected[c.kind].append(c)
+    return collected
+
+
 class Evaluator:
     """Compiles policies once; evaluates any number of snapshots with them.
 
@@ -76,6 +84,7 @@ class Evaluator:
         """
         out = Evaluation()
         gaps = _gaps_by_kind(snapshot.coverage)
+        collected = _collected_by_kind(snapshot.coverage)
         by_scope: dict[str, list[Resource]] = defaultdict(list)
         for r in snapshot.resources:
             by_scope[r.scope].append(r)
@@ -98,7 +107,9 @@ class Evaluator:
         ):
             if progress is not None:
                 progress(f"evaluated scope {n}/{len(by_scope)}: {scope}")
-            per_scope[scope] = self._scope_results(answers, indexes.pop(scope), gaps, out)
+            per_scope[scope] = self._scope_results(
+                answers, indexes.pop(scope), gaps, collected, out
+            )
         for scope in sorted(per_scope):
             out.results.extend(per_scope[scope])
         for control in self.controls:
@@ -122,6 +133,7 @@ class Evaluator:
         answers: Answers,
         by_id: dict[str, Resource],
         gaps: dict[str, list[Coverage]],
+        collected: dict[str, list[Coverage]],
         out: Evaluation,
     ) -> list[Result]:
         results: list[Result] = []
@@ -145,7 +157,7 @@ class Evaluator:
                 continue
             answer = answers.by_control.get(control.id)
             if answer is not None:
-                results.extend(self._judge(control, answer, by_id, gaps))
+                results.extend(self._judge(control, answer, by_id, gaps, collected))
         return results
 
     def _judge(
@@ -154,6 +166,7 @@ class Evaluator:
         answer: dict[str, Any],
         by_id: dict[str, Resource],
         gaps: dict[str, list[Coverage]],
+        collected: dict[str, list[Coverage]],
     ) -> list[Result]:
         denies: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for d in answer.get("deny") or []:
@@ -168,7 +181,7 @@ class Evaluator:
         results = []
         for rid in sorted(ids):
             resource = by_id.get(rid)
-            unproven = _unproven_absences(denies.get(rid, []), resource, gaps)
+            unproven = _unproven_absences(denies.get(rid, []), resource, gaps, collected)
             if unproven:
                 # Failures that rest on the absence of a kind not collected here are unknowns.
                 kept = [d for i, d in enumerate(denies[rid]) if i not in unproven]
@@ -201,29 +214,55 @@ class Evaluator:
 
 
 def _unproven_absences(
-    denies: list[dict[str, Any]], resource: Resource | None, gaps: dict[str, list[Coverage]]
+    denies: list[dict[str, Any]],
+    resource: Resource | None,
+    gaps: dict[str, list[Coverage]],
+    collected: dict[str, list[Coverage]],
 ) -> dict[int, dict[str, Any]]:
-    """The denies built with lib.result.fail_absent whose `absent_kinds` were not collected
-    in the resource's scope (and region), by index, turned into unknowns: absence proves
-    nothing there."""
+    """The denies built with lib.result.fail_absent whose `absent_kinds` were not
+    collected in the resource's scope (and region), by index, turned into unknowns:
+    absence proves nothing there. Not collected means a gap recorded for the kind, or no
+    record that it was collected at all (a source that cannot read the kind, a snapshot
+    written by hand)."""
     out: dict[int, dict[str, Any]] = {}
     for i, d in enumerate(denies):
         kinds = d.get("absent_kinds")
         if not isinstance(kinds, list) or not kinds or resource is None:
             continue
         gap = _gap_for(resource, [g for k in [*kinds, "*"] for g in gaps.get(str(k), [])])
+        reason = None
         if gap is not None:
             where = f"{gap.scope}/{gap.region}" if gap.region else gap.scope
             reason = (
                 f"{d.get('message', '')}: but {gap.kind} was not collected in {where} "
                 f"({gap.reason}), so its absence proves nothing"
             )
+        else:
+            unread = [k for k in kinds if not _collected_in(resource, collected, str(k))]
+            if unread:
+                where = f"{resource.scope}/{resource.region}" if resource.region else resource.scope
+                reason = (
+                    f"{d.get('message', '')}: but nothing records that {', '.join(unread)} "
+                    f"was collected in {where}, so its absence proves nothing"
+                )
+        if reason is not None:
             out[i] = {
                 "resource": d.get("resource"),
                 "reason": reason,
                 "evidence": d.get("evidence"),
             }
     return out
+
+
+def _collected_in(resource: Resource, collected: dict[str, list[Coverage]], kind: str) -> bool:
+    """A record says the kind was read completely in the resource's scope (and region)."""
+    for c in [*collected.get(kind, []), *collected.get("*", [])]:
+        same_scope = c.source == resource.source and c.scope == resource.scope
+        if same_scope and (
+            c.region is None or resource.region is None or c.region == resource.region
+        ):
+            return True
+    return False
 
 
 def _control_gaps(control: Control, gaps: dict[str, list[Coverage]]) -> list[Coverage]:

@@ -177,7 +177,8 @@ def test_absence_failure_is_error_where_the_kind_was_not_collected(
         coverage=[
             Coverage(
                 "aws", "aws:1", "aws_guardduty_detector", "error", "AccessDenied", region=gap_region
-            )
+            ),
+            Coverage("aws", "aws:1", "aws_guardduty_detector", "collected", region="eu-west-1"),
         ],
     )
     ev = Evaluator(engine, policy_set.controls).evaluate(snap)
@@ -188,6 +189,29 @@ def test_absence_failure_is_error_where_the_kind_was_not_collected(
     assert by_id["c"].status == "fail" and by_id["c"].message == "bad"
     # where the kind was collected, absence is a failure
     assert by_id["b"].status == ("fail" if gap_region else "error")
+
+
+def test_absence_failure_is_error_where_nothing_records_the_kind_collected(
+    tmp_path: Path,
+) -> None:
+    """No gap recorded, but no record that the kind was read either (a source that cannot
+    read it, a snapshot written by hand): its absence proves nothing."""
+    folder = tmp_path / "p"
+    write_control(folder, body=ABSENCE_BODY, kinds="aws_instance, aws_guardduty_detector")
+    policy_set = load_policies([folder, LIB_DIR], builtin=False)
+    engine = EmbeddedEngine()
+    engine.load(policy_set.policy_files, {})
+    read = Coverage("aws", "aws:1", "aws_guardduty_detector", "collected", region="us-east-1")
+    snap = Snapshot(
+        resources=[_instance("a", "us-east-1"), _instance("b", "eu-west-1")], coverage=[read]
+    )
+    ev = Evaluator(engine, policy_set.controls).evaluate(snap)
+    by_id = {r.resource_id: r for r in ev.results}
+    assert by_id["a"].status == "fail" and by_id["a"].message == "no detector"
+    assert by_id["b"].status == "error"
+    assert "nothing records that aws_guardduty_detector was collected in aws:1/eu-west-1" in (
+        by_id["b"].message
+    )
 
 
 # --- policy frameworks ---------------------------------------------------------------------
