@@ -45,6 +45,18 @@ def build_input(resources: list[Resource]) -> tuple[dict[str, Any], list[Problem
     return {"resources": dict(by_kind)}, problems
 
 
+def encode_input(input_doc: dict[str, Any]) -> str:
+    """The engine's input as JSON text. orjson: the standard encoder took about 1.8 s of
+    CPU for 100,000 resources, on the path every scope waits for; orjson about 0.25 s.
+    Anything orjson refuses (an integer beyond 64 bits) goes through the standard one."""
+    import orjson
+
+    try:
+        return orjson.dumps(input_doc).decode()
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(input_doc, separators=(",", ":"))
+
+
 def _gaps_by_kind(coverage: list[Coverage]) -> dict[str, list[Coverage]]:
     gaps: dict[str, list[Coverage]] = defaultdict(list)
     for c in coverage:
@@ -99,7 +111,7 @@ class Evaluator:
                 for r in by_scope[scope]:
                     by_id.setdefault(r.id, r)
                 indexes[scope] = by_id
-                yield scope, json.dumps(input_doc, separators=(",", ":"))
+                yield scope, encode_input(input_doc)
 
         per_scope: dict[str, list[Result]] = {}
         for n, (scope, answers) in enumerate(
