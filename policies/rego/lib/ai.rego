@@ -381,7 +381,8 @@ _ai_candidates(fw, fw_name) := ids if {
 
 _ai_candidates(fw, fw_name) := ids if {
 	not _untargeted(fw)
-	ids := _targeted_candidates(fw, fw_name) & gcp_instance_ids
+	# A filter, not `&`: an intersection walks all of gcp_instance_ids for every rule.
+	ids := {id | some id in _targeted_candidates(fw, fw_name); gcp_instance_ids[id]}
 }
 
 _unresolved_candidates(fw, fw_name) := ids if {
@@ -391,7 +392,7 @@ _unresolved_candidates(fw, fw_name) := ids if {
 
 _unresolved_candidates(fw, fw_name) := ids if {
 	not _untargeted(fw)
-	ids := _targeted_candidates(fw, fw_name) & unresolved_gcp_instance_ids
+	ids := {id | some id in _targeted_candidates(fw, fw_name); unresolved_gcp_instance_ids[id]}
 }
 
 # firewall_ai_instances(fw) / firewall_unresolved_instances(fw): the AI (unresolved)
