@@ -56,10 +56,12 @@ aws_instance_family(instance_type) := family if {
 	is_string(instance_type)
 	name := lower(instance_type)
 	rest := trim_left(name, "abcdefghijklmnopqrstuvwxyz")
-	substring(rest, 0, 1) in {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
+	substring(rest, 0, 1) in _digits
 	family := substring(name, 0, count(name) - count(rest))
 	family != ""
 }
+
+_digits := {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
 
 aws_ai_instance_type(instance_type) if {
 	aws_instance_family(instance_type) in data.auditor.config.aws_ai_instance_families
