@@ -7,7 +7,9 @@ runs on it as a user runs it, in its own process, best of R runs (default 3 belo
 5,000 resources, else 2), the two tools' runs interleaved so that both meet the same
 conditions on a shared machine:
 
-- auditor:  python -m auditor scan --terraform DIR -o json=FILE -q
+- auditor:  python -m auditor scan --terraform DIR -o json=FILE -q   (each run with an
+            empty AUDITOR_DATA_DIR, as a CI job has: the scan records itself in the
+            history store, and the machine's default store grows with every run)
 - checkov:  checkov -d DIR --framework terraform -o json --quiet   (its default run,
             restricted to Terraform: the comparison the target is about)
 - checkov -d DIR, plain (every framework, terminal output), once, for reference.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -77,18 +80,28 @@ def gnu_time() -> str | None:
     return path if "Maximum resident set size" in probe.stderr else None
 
 
-def run_once(timing: Timing, cmd: list[str], stdout_path: Path | None = None) -> None:
-    """One run of `cmd`: wall time from here, peak RSS from GNU time or a wrapper."""
+def run_once(
+    timing: Timing,
+    cmd: list[str],
+    stdout_path: Path | None = None,
+    fresh_data_dir: bool = False,
+) -> None:
+    """One run of `cmd`: wall time from here, peak RSS from GNU time or a wrapper.
+
+    `fresh_data_dir`: the auditor records each scan in its history store; every run gets
+    an empty data directory, as a CI job has, so that a run's time does not depend on how
+    many runs the machine's default store already holds (it grows with every bench)."""
     if timing.error:
         return
     timer = gnu_time()
     wrapped = [timer, "-v", *cmd] if timer else [sys.executable, "-c", _RUSAGE_WRAPPER, *cmd]
     timing.loads.append(load_average())
-    with tempfile.TemporaryFile("w+") as err:
+    with tempfile.TemporaryFile("w+") as err, tempfile.TemporaryDirectory() as data:
+        env = {**os.environ, "AUDITOR_DATA_DIR": data} if fresh_data_dir else None
         out = stdout_path.open("w") if stdout_path else subprocess.DEVNULL
         try:
             t = time.perf_counter()
-            rc = subprocess.call(wrapped, stdout=out, stderr=err, cwd=REPO)
+            rc = subprocess.call(wrapped, stdout=out, stderr=err, cwd=REPO, env=env)
             wall = time.perf_counter() - t
         finally:
             if stdout_path:
@@ -190,7 +203,7 @@ def bench_size(n: int, seed: int, repeat: int | None, plain: bool) -> dict[str, 
     # Interleaved, so that both tools see the same conditions on a shared machine.
     for _ in range(runs):
         if ours:
-            run_once(ours, ours_cmd)
+            run_once(ours, ours_cmd, fresh_data_dir=True)
         run_once(theirs, ck_cmd, ck_out)
     if ours:
         print(_line(ours))
@@ -242,6 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = [int(x) for x in args.resources.split(",") if x.strip()]
     print(f"machine: {machine()}; load average {load_average():.2f}")
     print(f"peak RSS from: {gnu_time() or 'getrusage(RUSAGE_CHILDREN) wrapper'}")
+    workers = os.environ.get("AUDITOR_TERRAFORM_WORKERS")
+    print(f"auditor parse workers: {workers if workers is not None else 'default'}")
     missed = False
     for n in sizes:
         r = bench_size(n, args.seed, args.repeat, plain=not args.no_plain)

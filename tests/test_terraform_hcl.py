@@ -17,6 +17,7 @@ import pytest
 
 from auditor.collectors.terraform import TerraformCollector
 from auditor.collectors.terraform.checkov_graph import render
+from auditor.collectors.terraform.normalise import MAPPED_KINDS
 from auditor.collectors.terraform.parallel_parse import parse_ahead
 from auditor.kinds import validate_attributes
 from auditor.model import Resource, Snapshot
@@ -98,15 +99,19 @@ def test_every_kind_is_produced(basic: Snapshot) -> None:
 
 
 def test_coverage_and_source(basic: Snapshot) -> None:
+    """One record per kind the collector maps, each with its count (0 included); no
+    record for a kind it cannot map, so that it never claims to have read one."""
     assert basic.problems == []
-    [coverage] = basic.coverage
-    assert (coverage.source, coverage.scope, coverage.kind) == (
-        "terraform",
-        "terraform:hcl/basic",
-        "*",
-    )
-    assert coverage.status == "collected"
-    assert coverage.count == len(basic.resources)
+    by_kind = {c.kind: c for c in basic.coverage}
+    assert len(by_kind) == len(basic.coverage)
+    assert set(by_kind) == set(MAPPED_KINDS)
+    assert "*" not in by_kind and "aws_sagemaker_training_job" not in by_kind
+    assert {(c.source, c.scope, c.status) for c in basic.coverage} == {
+        ("terraform", "terraform:hcl/basic", "collected")
+    }
+    assert sum(c.count for c in basic.coverage) == len(basic.resources)
+    assert by_kind["aws_instance"].count == sum(r.kind == "aws_instance" for r in basic.resources)
+    assert by_kind["aws_eks_cluster"].count == 0
     assert {r.source for r in basic.resources} == {"terraform"}
     assert {r.scope for r in basic.resources} == {"terraform:hcl/basic"}
 
@@ -149,8 +154,9 @@ def test_references_resolve_to_addresses(basic: Snapshot) -> None:
         "kms_key_id": "aws_kms_key.data",
         "volume_id": None,
     }
-    # An ebs_block_device without `encrypted` is unencrypted.
-    assert gpu["volumes"][1]["encrypted"] is False
+    # An ebs_block_device without `encrypted` is not set (null), not false: the account's
+    # EBS encryption by default may encrypt it (ENC-03 reads null that way).
+    assert gpu["volumes"][1]["encrypted"] is None
     listener = resources["module.network.aws_lb_listener.https"].attributes
     assert listener["load_balancer"] == "module.network.aws_lb.public"
     assert listener["actions"][0]["target_groups"] == ["module.network.aws_lb_target_group.gpu"]
@@ -483,3 +489,150 @@ def test_dynamic_blocks_whose_for_each_is_unknown() -> None:
     assert first["public_ip"] is True
     assert "public_ip" not in second
     assert "network_interfaces.1.public_ip" in notebook.unknown
+
+
+# ---------------------------------------------------------------------------------
+# Managed-service kinds (aws_services.py): defaults, folds, unknowns
+
+
+SHARED_ACL = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shared/0f1e2d3c"
+
+
+@pytest.fixture(scope="module")
+def services() -> dict[str, Resource]:
+    old = os.getcwd()
+    os.chdir(FIXTURES)
+    try:
+        snapshot = TerraformCollector("hcl/services").collect()
+    finally:
+        os.chdir(old)
+    assert snapshot.problems == []
+    for resource in snapshot.resources:
+        assert validate_attributes(resource.kind, resource.attributes) == [], resource.id
+        assert not any("could not be read" in r for r in resource.unknown.values()), resource.id
+    return by_id(snapshot)
+
+
+def test_services_defaults_are_the_providers(services: dict[str, Resource]) -> None:
+    """What AWS does when nothing is written: a notebook with direct internet access and
+    root, outside any VPC; an EKS API endpoint public to the world."""
+    notebook = services["aws_sagemaker_notebook_instance.defaults"].attributes
+    assert notebook["direct_internet_access"] is True
+    assert notebook["root_access"] is True
+    assert notebook["subnet_id"] is None
+    cluster = services["aws_eks_cluster.defaults"]
+    assert cluster.attributes["endpoint_public_access"] is True
+    assert cluster.attributes["public_access_cidrs"] == ["0.0.0.0/0"]
+    assert cluster.attributes["encryption_config"] == []
+    assert cluster.attributes["enabled_log_types"] == []
+    # The VPC of a subnet outside the configuration is not guessed.
+    assert "vpc_id" not in cluster.attributes and "vpc_id" in cluster.unknown
+    group = services["aws_cloudwatch_log_group.forever"].attributes
+    assert group["retention_in_days"] is None  # never expires
+
+
+def test_services_unknown_values_are_never_guessed(services: dict[str, Resource]) -> None:
+    cluster = services["aws_eks_cluster.by_variable"]
+    assert cluster.unknown["endpoint_public_access"] == "variable public_endpoint has no value"
+    assert "public_access_cidrs" in cluster.unknown
+    assert "endpoint_public_access" not in cluster.attributes
+    nodes = services["aws_eks_node_group.templated"]
+    assert nodes.unknown["instance_types"] == "the launch template decides"
+    assert "ami_type" in nodes.unknown
+    # A cluster outside the input is named by its name (the kind says so).
+    assert nodes.attributes["cluster"] == "cluster-elsewhere"
+    openapi = services["aws_api_gateway_rest_api.openapi"]
+    assert "methods" in openapi.unknown and "methods" not in openapi.attributes
+    prefixed = services["aws_cloudwatch_log_group.prefixed"]
+    assert prefixed.unknown["log_group_name"] == "generated from name_prefix"
+    assert prefixed.attributes["retention_in_days"] is None  # 0 is "never expire"
+
+
+def test_services_rest_api_assembled_from_its_resources(services: dict[str, Resource]) -> None:
+    api = services["aws_api_gateway_rest_api.nested"].attributes
+    assert [(m["path"], m["http_method"]) for m in api["methods"]] == [
+        ("/v1/chat", "POST"),
+        ("/", "GET"),
+    ]
+    chat, root = api["methods"]
+    assert chat["authorization_type"] == "COGNITO_USER_POOLS"
+    assert (chat["integration_type"], chat["integration_uri"]) == (None, None)
+    assert root["integration_type"] == "MOCK"
+    [stage] = api["stages"]
+    assert stage["stage_name"] == "prod"
+    assert stage["throttle"] is None
+    assert stage["method_throttles"] == [
+        {"path": "v1/chat/POST", "throttle": {"rate_limit": 1.5, "burst_limit": 3}}
+    ]
+    # The association names an ACL outside the configuration: its literal ARN.
+    assert (
+        stage["web_acl"] == "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shared/0f1e2d3c"
+    )
+
+
+def test_services_settings_of_resources_outside_the_input_are_still_judged(
+    services: dict[str, Resource],
+) -> None:
+    """A WAF association or a GuardDuty feature whose ACL or detector is elsewhere makes a
+    partial resource: what was written is there, the rest is unknown (error, not pass
+    and not an absence)."""
+    acl = services[SHARED_ACL]
+    assert acl.kind == "aws_wafv2_web_acl"
+    assert acl.attributes["associated_resources"] == ["aws_api_gateway_stage.prod"]
+    assert "rules" in acl.unknown
+    detector = services["12abc34d567e8fa901bc2d34e56789f0"]
+    assert detector.kind == "aws_guardduty_detector"
+    assert detector.attributes["features"] == [{"name": "RUNTIME_MONITORING", "status": "ENABLED"}]
+    assert "enabled" in detector.unknown
+
+
+def test_services_guardduty_datasources_are_features(services: dict[str, Resource]) -> None:
+    detector = services["aws_guardduty_detector.legacy"].attributes
+    assert detector["enabled"] is True
+    assert detector["features"] == [
+        {"name": "S3_DATA_EVENTS", "status": "ENABLED"},
+        {"name": "EKS_AUDIT_LOGS", "status": "DISABLED"},
+    ]
+
+
+def test_services_cloudtrail_selectors(services: dict[str, Resource]) -> None:
+    """Advanced selectors as the live collector reads them: data events only, all S3
+    objects when no ARN is given. A value built from a bucket's `arn` is that bucket's
+    ARN prefix when the reference is resolved (plans), else unknown (HCL leaves the
+    interpolation unresolved today): never taken as 'all buckets', never dropped."""
+    trail = services["aws_cloudtrail.all_s3"].attributes
+    assert trail["data_resources"] == [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]
+    assert trail["is_logging"] is True and trail["is_multi_region_trail"] is False
+    by_reference = services["aws_cloudtrail.by_reference"]
+    if "data_resources" in by_reference.unknown:
+        assert "data_resources" not in by_reference.attributes
+    else:
+        assert by_reference.attributes["data_resources"] == [
+            {"type": "AWS::S3::Object", "values": ["arn:aws:s3:::services-data/"]}
+        ]
+
+
+def test_services_ecs_environment_names_only(services: dict[str, Resource]) -> None:
+    task = services["aws_ecs_task_definition.server"]
+    [container] = task.attributes["containers"]
+    assert container["image"] == "ghcr.io/huggingface/text-generation-inference:2.0"
+    assert container["readonly_root_filesystem"] is True
+    assert container["environment_keys"] == ["HF_TOKEN", "MODEL_ID"]
+    assert "CANARY" not in json.dumps(task.to_dict())
+
+
+def test_services_quick_create_http_api(services: dict[str, Resource]) -> None:
+    """`target` on the API creates a route without authorization and a $default stage
+    without throttling: both are judged (ACC-01, ACC-02), not taken as 'no stage'."""
+    api = services["aws_apigatewayv2_api.quick"].attributes
+    assert api["routes"] == [
+        {
+            "route_key": "$default",
+            "authorization_type": "NONE",
+            "api_key_required": False,
+            "integration_type": "HTTP_PROXY",
+            "integration_uri": "https://inference.example.com/v1/chat",
+        }
+    ]
+    assert [s["stage_name"] for s in api["stages"]] == ["$default"]
+    assert api["stages"][0]["throttle"] is None

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from auditor.collectors.terraform import PlanCollector
+from auditor.collectors.terraform.normalise import MAPPED_KINDS
 from auditor.kinds import validate_attributes
 from auditor.model import Resource, Snapshot
 
@@ -64,13 +65,11 @@ def test_every_resource_validates_against_its_kind(path: str) -> None:
 def test_coverage_and_source() -> None:
     snapshot = collect(BASIC)
     assert snapshot.problems == []
-    [coverage] = snapshot.coverage
-    assert (coverage.source, coverage.scope, coverage.status) == (
-        "terraform-plan",
-        f"terraform-plan:{BASIC}",
-        "collected",
-    )
-    assert coverage.count == len(snapshot.resources)
+    assert {(c.source, c.scope, c.status) for c in snapshot.coverage} == {
+        ("terraform-plan", f"terraform-plan:{BASIC}", "collected")
+    }
+    assert [c.kind for c in snapshot.coverage] == list(MAPPED_KINDS)
+    assert sum(c.count for c in snapshot.coverage) == len(snapshot.resources)
     assert {r.source for r in snapshot.resources} == {"terraform-plan"}
     assert all(r.location is None for r in snapshot.resources)
 

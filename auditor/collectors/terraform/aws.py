@@ -140,8 +140,8 @@ def _instance_volumes(rd: Reader, b: Builder) -> None:
             b.mark_unknown("volumes", found.reason)
             return
     b.attrs["volumes"] = []
-    # An instance always has a root volume; without a root_block_device it is
-    # unencrypted unless the AMI's snapshot or the account default says otherwise.
+    # An instance always has a root volume; without a root_block_device its encryption
+    # is not written (null): the AMI's snapshot or the account default decides.
     for device in roots or [{}]:
         _volume(rd, b.item("volumes"), device, root=True)
     for device in extra:
@@ -151,7 +151,10 @@ def _instance_volumes(rd: Reader, b: Builder) -> None:
 def _volume(rd: Reader, vb: Builder, device: dict[str, Any], root: bool) -> None:
     vb.put("device_name", rd.value(device, "device_name"), to_str)
     vb.put("root", root)
-    vb.put("encrypted", rd.value(device, "encrypted"), to_bool, False)
+    # Not written: null, not false. AWS then encrypts the volume when the account's EBS
+    # encryption by default is on (ENC-03 reads null that way), or when the AMI's
+    # snapshot is encrypted; `false` would claim an unencrypted volume.
+    vb.put("encrypted", rd.value(device, "encrypted"), to_bool)
     vb.put("kms_key_id", rd.rel(device, "kms_key_id", KMS), to_str)
     vb.put("volume_id", None)
 
@@ -484,7 +487,8 @@ def join_account_public_access_block(built: dict[str, Built]) -> None:
 
 def build_ebs_volume(rd: Reader, b: Builder) -> None:
     v = rd.values
-    b.put("encrypted", rd.value(v, "encrypted"), to_bool, False)
+    # Not written: null (encrypted when the account's EBS default encryption is on).
+    b.put("encrypted", rd.value(v, "encrypted"), to_bool)
     b.put("kms_key_id", rd.rel(v, "kms_key_id", KMS), to_str)
     b.put("availability_zone", rd.value(v, "availability_zone"), to_str)
     b.put("size", rd.value(v, "size"), to_int)
@@ -698,12 +702,12 @@ def build_endpoint_configuration(rd: Reader, b: Builder) -> None:
 
 def _variant(rd: Reader, vb: Builder, variant: dict[str, Any]) -> None:
     vb.put("variant_name", rd.value(variant, "variant_name"), to_str)
-    _named_relation(rd, vb, variant, "model_name", "model", SAGEMAKER_MODEL)
+    named_relation(rd, vb, variant, "model_name", "model", SAGEMAKER_MODEL)
     vb.put("instance_type", rd.value(variant, "instance_type"), to_str)
     vb.put("accelerator_type", rd.value(variant, "accelerator_type"), to_str)
 
 
-def _named_relation(
+def named_relation(
     rd: Reader, b: Builder, values: dict[str, Any], key: str, rel_key: str, types: tuple[str, ...]
 ) -> None:
     """A relation written as a name (`model_name`): the name, and the resource id of the
@@ -720,7 +724,7 @@ def _named_relation(
 
 
 def build_endpoint(rd: Reader, b: Builder) -> None:
-    _named_relation(rd, b, rd.values, "endpoint_config_name", "endpoint_config", ENDPOINT_CONFIG)
+    named_relation(rd, b, rd.values, "endpoint_config_name", "endpoint_config", ENDPOINT_CONFIG)
 
 
 # ---------------------------------------------------------------------------------
@@ -806,4 +810,6 @@ FOLDS: list[FoldSpec] = [
 ]
 
 JOINS = [join_account_public_access_block]
-HELPER_TYPES = SUBNET
+# Types read only through relations (none here: a subnet, which decides an instance's
+# public IP, is a kind of its own in aws_services.py).
+HELPER_TYPES: tuple[str, ...] = ()

@@ -10,19 +10,28 @@ locals, module arguments and `count`/`for_each` into resource attributes. So:
   resources that scan made graph building quadratic;
 - expression evaluation is memoised per scan: checkov evaluates the same text over and
   over, building a new asteval interpreter each time (one is built per scan here);
+- an edge is not evaluated again when none of its vertices changed since it last was
+  (checkov's rendering loop re-evaluates most edges several times);
+- only the checkov modules rendering uses are imported (lean_imports);
 - large directories are parsed by worker processes while checkov is imported
   (parallel_parse.py).
 
 None of this changes what is rendered (tests/test_terraform_hcl.py compares the result
-with and without the memo). checkov is pinned (constraints.txt) because this module
+with and without the memo and the skipped edges; tests/test_terraform_hcl_resolution.py
+with and without the lean import). checkov is pinned (constraints.txt) because this module
 overrides some of its private methods.
 """
 
 from __future__ import annotations
 
 import copy
+import importlib
+import importlib.util
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,36 +40,167 @@ from auditor.collectors.terraform.parallel_parse import installed, parse_ahead
 
 SOURCE = "terraform"
 
+# checkov packages whose __init__ imports far more than rendering uses: `checkov.terraform`
+# imports every one of checkov's Terraform checks (about 0.6 s of a 1,500-resource scan's
+# 1.7 s of imports). Rendering needs only its submodules, plus the few names that
+# `from checkov.terraform import TFDefinitionKey` and the like take from the package:
+# those come from the modules listed here. (Not `context_parsers`: importing its parsers
+# registers what gives module resources their `module.x.` addresses.)
+_LEAN_PACKAGES: dict[str, tuple[str, ...]] = {
+    "checkov.terraform": (
+        "checkov.terraform.modules.module_objects",
+        "checkov.terraform.modules.module_utils",
+    ),
+}
+
+
+@dataclass
+class Rendered:
+    """What rendering a directory gives: checkov's vertices, the parse errors by file,
+    the directory paths are relative to, and the parsed blocks as written."""
+
+    vertices: list[Any]
+    errors: dict[str, Exception]
+    base: str
+    definitions: dict[Any, Any] = field(default_factory=dict, repr=False)
+    """checkov's parse of each file (by TFDefinitionKey) before rendering: where a
+    rendered value came out broken, hcl.py reads the expression as written."""
+    _resources: dict[tuple[str, str, str], dict[str, Any]] | None = field(default=None, repr=False)
+
+    def resource_as_written(self, file: str, rtype: str, name: str) -> dict[str, Any]:
+        """The body of `resource "rtype" "name"` in `file` as parsed, before rendering
+        (empty when not found). The text is the same for every instance and module call."""
+        if self._resources is None:
+            self._resources = {}
+            for key, parsed in self.definitions.items():
+                path = getattr(key, "file_path", key)
+                blocks = parsed.get("resource", []) if isinstance(parsed, dict) else []
+                for block in blocks if isinstance(blocks, list) else []:
+                    for btype, by_name in block.items() if isinstance(block, dict) else ():
+                        for bname, body in by_name.items() if isinstance(by_name, dict) else ():
+                            if isinstance(body, dict):
+                                self._resources.setdefault((str(path), btype, bname), body)
+        return self._resources.get((file, rtype, name), {})
+
 
 def render(target: Path, memoise: bool = True) -> tuple[list[Any], dict[str, Exception], str]:
     """The rendered vertices of a directory (or one .tf file), the parse errors by file,
     and the directory the paths are relative to. (`memoise=False` is for the test that
     shows the memo changes nothing.)"""
+    rendered = render_directory(target, memoise)
+    return rendered.vertices, rendered.errors, rendered.base
+
+
+def render_directory(target: Path, memoise: bool = True) -> Rendered:
+    """Parse and render a directory (or one .tf file); see render()."""
     absolute = target.resolve()
     errors: dict[str, Exception] = {}
     if absolute.is_file():
         base = str(absolute.parent)
-        module = _parse_file(absolute, errors)
+        module, definitions = _parse_file(absolute, errors)
     else:
         base = str(absolute)
         # Workers parse while checkov is imported (parallel_parse.py).
         with parse_ahead(absolute) as ahead:
+            lean_imports()
             from checkov.terraform.tf_parser import TFParser
 
             with installed(ahead):
-                module, _ = TFParser().parse_hcl_module(
+                module, definitions = TFParser().parse_hcl_module(
                     source_dir=base,
                     source=SOURCE,
                     download_external_modules=False,
                     parsing_errors=errors,
                 )
     graph = graph_class()(module)
-    with memoised_evaluation() if memoise else nullcontext():
+    graph.skip_repeated_edges = memoise
+    with (
+        memoised_evaluation() if memoise else nullcontext(),
+        cheaper_primitives() if memoise else nullcontext(),
+        versioned_vertices(),
+    ):
         graph.build_graph(render_variables=True)
-    return graph.vertices, errors, base
+    return Rendered(graph.vertices, errors, base, definitions or {})
 
 
-def _parse_file(path: Path, errors: dict[str, Exception]) -> Any:
+@cache
+def lean_imports() -> None:
+    """Register checkov's heavy packages without running their __init__ (see
+    _LEAN_PACKAGES), so that importing the parser and graph modules imports only them.
+
+    Nothing is lost: a name the package does not find in its listed modules makes it run
+    its real __init__ first (once), so any other user of checkov in the process still
+    gets the whole package. A package already imported is left alone."""
+    if "checkov" not in sys.modules:
+        importlib.import_module("checkov")
+    for name, sources in _LEAN_PACKAGES.items():
+        if name not in sys.modules:
+            _lazy_package(name, sources)
+    _import_asteval_without_numpy()
+
+
+def _import_asteval_without_numpy() -> None:
+    """asteval imports numpy (0.17 s) for the numpy functions it can offer expressions;
+    checkov builds its interpreter with `use_numpy=False`, so they are never used. asteval
+    is imported with numpy hidden (it then skips those symbols); numpy itself stays
+    importable for anything else."""
+    if "asteval" in sys.modules or "numpy" in sys.modules:
+        return
+    hidden = ("numpy", "numpy_financial")
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        importlib.import_module("asteval")
+    except ImportError:
+        pass  # checkov will report it when it imports asteval itself
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+
+
+def _lazy_package(name: str, sources: tuple[str, ...]) -> None:
+    """Register package `name` as a module whose __init__ has not run: its submodules
+    import as usual (its __path__ is the real one), its names come from `sources`, and
+    any other name runs the real __init__ into it first."""
+    parent_name, _, child = name.rpartition(".")
+    parent = sys.modules.get(parent_name) or importlib.import_module(parent_name)
+    directory = os.path.join(os.path.dirname(parent.__file__ or ""), child)
+    init = os.path.join(directory, "__init__.py")
+    spec = importlib.util.spec_from_file_location(
+        name, init, submodule_search_locations=[directory]
+    )
+    if spec is None or spec.loader is None or not os.path.isfile(init):
+        return  # not the layout this was written for: import checkov as usual
+    module = importlib.util.module_from_spec(spec)
+    loader = spec.loader
+    state = {"full": False}
+
+    def __getattr__(attribute: str) -> Any:
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        for source in sources:
+            found = importlib.import_module(source)
+            if hasattr(found, attribute):
+                return getattr(found, attribute)
+        if os.path.exists(os.path.join(directory, f"{attribute}.py")) or os.path.isdir(
+            os.path.join(directory, attribute)
+        ):
+            return importlib.import_module(f"{name}.{attribute}")  # a submodule
+        if not state["full"]:
+            state["full"] = True
+            del module.__dict__["__getattr__"]
+            loader.exec_module(module)  # the real __init__, into this module
+            return getattr(module, attribute)
+        raise AttributeError(f"module {name!r} has no attribute {attribute!r}")
+
+    module.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    sys.modules[name] = module
+    setattr(parent, child, module)
+
+
+def _parse_file(path: Path, errors: dict[str, Exception]) -> tuple[Any, dict[Any, Any]]:
+    lean_imports()
     from checkov.terraform.modules.module_objects import TFDefinitionKey
     from checkov.terraform.tf_parser import TFParser
 
@@ -70,12 +210,13 @@ def _parse_file(path: Path, errors: dict[str, Exception]) -> Any:
     module, _ = parser.parse_hcl_module_from_tf_definitions(
         tf_definitions, str(path.parent), SOURCE
     )
-    return module
+    return module, tf_definitions
 
 
 @cache
 def graph_class() -> type:
     """checkov's TerraformLocalGraph, building only what rendering needs."""
+    lean_imports()
     from checkov.terraform.graph_builder.foreach.builder import ForeachBuilder
     from checkov.terraform.graph_builder.graph_components.block_types import BlockType
     from checkov.terraform.graph_builder.local_graph import TerraformLocalGraph
@@ -84,8 +225,31 @@ def graph_class() -> type:
     )
 
     class Renderer(TerraformVariableRenderer):
+        def __init__(self, graph: Any) -> None:
+            super().__init__(graph)
+            self.skip_repeats = bool(getattr(graph, "skip_repeated_edges", False))
+            self.evaluated: dict[tuple[Any, ...], tuple[int, ...]] = {}
+
         def _render_dynamic_blocks(self) -> None:
             """Dynamic blocks are expanded by hcl.py (checkov's expansion loses blocks)."""
+
+        def evaluate_vertex_attribute_from_edge(self, edge_list: list[Any]) -> None:
+            """checkov's loop evaluates the same edges again and again as more vertices
+            are done (14,031 evaluations of 4,188 edges on the 1,500-resource bench, 60%
+            of them with nothing changed since the same edges were last evaluated): an
+            evaluation whose origin and destinations are unchanged since is skipped."""
+            if not self.skip_repeats:
+                super().evaluate_vertex_attribute_from_edge(edge_list)
+                return
+            vertices = self.local_graph.vertices
+            first = edge_list[0]
+            involved = (first.origin, *(e.dest for e in edge_list))
+            key = (first.label, involved)
+            state = tuple(_version(vertices[i]) for i in involved)
+            if self.evaluated.get(key) == state:
+                return
+            super().evaluate_vertex_attribute_from_edge(edge_list)
+            self.evaluated[key] = tuple(_version(vertices[i]) for i in involved)
 
     class RenderGraph(TerraformLocalGraph):
         def build_graph(self, render_variables: bool = True) -> None:
@@ -112,6 +276,47 @@ def graph_class() -> type:
             return _indexed_prefixes(self, by_name).get(name, [])
 
     return RenderGraph
+
+
+_VERSIONED_METHODS = ("update_attribute", "update_inner_attribute", "update_list_attribute")
+# id(vertex) → how many times its attributes were changed, while versioned_vertices() is
+# on (checkov's blocks have __slots__: the count cannot live on them).
+_versions: dict[int, int] = {}
+
+
+def _version(vertex: Any) -> int:
+    """How many times the vertex's attributes were changed (see versioned_vertices)."""
+    return _versions.get(id(vertex), 0) if vertex is not None else -1
+
+
+@contextmanager
+def versioned_vertices() -> Iterator[None]:
+    """Count each vertex's attribute changes (every change goes through these methods of
+    checkov's TerraformBlock), so that the renderer can tell an edge whose vertices did
+    not change since it was last evaluated."""
+    from checkov.terraform.graph_builder.graph_components.blocks import TerraformBlock
+
+    own = {name: TerraformBlock.__dict__.get(name) for name in _VERSIONED_METHODS}
+    for name in _VERSIONED_METHODS:
+        setattr(TerraformBlock, name, _counting(getattr(TerraformBlock, name)))
+    _versions.clear()
+    try:
+        yield
+    finally:
+        _versions.clear()
+        for name, method in own.items():
+            if method is None:
+                delattr(TerraformBlock, name)
+            else:
+                setattr(TerraformBlock, name, method)
+
+
+def _counting(method: Any) -> Any:
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        _versions[id(self)] = _versions.get(id(self), 0) + 1
+        return method(self, *args, **kwargs)
+
+    return counted
 
 
 def _indexed_prefixes(graph: Any, by_name: dict[str, list[int]]) -> dict[str, list[int]]:
@@ -151,6 +356,55 @@ def memoised_evaluation() -> Iterator[None]:
         for name, original in originals.items():
             setattr(module, name, original)
         safe.get_asteval = make_interpreter
+
+
+@contextmanager
+def cheaper_primitives() -> Iterator[None]:
+    """Two of checkov's primitives, made cheap for the graph build (about 0.2 s of a
+    1,500-resource scan), with the same results:
+
+    - an Edge is hashed and compared through its text (`[1 -(label)-> 2]`, built on every
+      call, 140,000 times): here through its (origin, dest, label);
+    - the directory of every referencing vertex is resolved with os.path.realpath for
+      each reference (checkov caches the referenced vertex's, not the referencing
+      one's): here each path is resolved once per build.
+    """
+    import os.path as ospath
+
+    from checkov.common.graph.graph_builder.graph_components.edge import Edge
+
+    def key(edge: Any) -> tuple[Any, Any, Any]:
+        return (edge.origin, edge.dest, edge.label)
+
+    def eq(self: Any, other: Any) -> bool:
+        return isinstance(other, Edge) and key(self) == key(other)
+
+    def ne(self: Any, other: Any) -> bool:
+        return not eq(self, other)
+
+    def hash_(self: Any) -> int:
+        return hash(key(self))
+
+    saved = {name: Edge.__dict__[name] for name in ("__eq__", "__ne__", "__hash__")}
+    realpath = ospath.realpath
+    resolved: dict[Any, str] = {}
+
+    def cached_realpath(path: Any, *args: Any, **kwargs: Any) -> str:
+        if args or kwargs or not isinstance(path, str):
+            return realpath(path, *args, **kwargs)
+        found = resolved.get(path)
+        if found is None:
+            found = resolved[path] = realpath(path)
+        return found
+
+    Edge.__eq__, Edge.__ne__, Edge.__hash__ = eq, ne, hash_  # type: ignore[method-assign,assignment]
+    ospath.realpath = cached_realpath  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for name, method in saved.items():
+            setattr(Edge, name, method)
+        ospath.realpath = realpath
 
 
 def _memoised(function: Any) -> Any:

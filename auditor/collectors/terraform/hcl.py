@@ -8,11 +8,19 @@ once, and never run checkov's checks. Two things are done here rather than by ch
 - dynamic blocks are expanded here: checkov's expansion drops the static blocks of the
   same name (a static `egress` next to a `dynamic "egress"` is lost);
 - references left in the rendered values (`aws_security_group.web.id`, a module output,
-  an unset variable) are resolved by `HclResolver` to resource addresses or unknowns.
+  an unset variable) are resolved by `HclResolver` to resource addresses, values or
+  unknowns: a module output that is a splat, indexed (`module.net.subnet_ids[0]`, or
+  through element()), resolves to that one instance; a variable that checkov left as
+  text inside a list of objects passed to a module resolves to its value (default,
+  tfvars or the caller's argument);
+- a `jsonencode(...)` value whose rendering checkov broke (a list mixing `x.arn` and
+  `"${x.arn}/*"`) is read from the expression as written (`HclResolver.
+  jsonencode_as_written`).
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 from dataclasses import dataclass, field
@@ -21,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.collectors.base import Progress, no_progress
-from auditor.collectors.terraform.checkov_graph import SOURCE, render
+from auditor.collectors.terraform.checkov_graph import SOURCE, Rendered, render_directory
 from auditor.collectors.terraform.normalise import is_relevant, make_snapshot, normalise
 from auditor.collectors.terraform.parallel_parse import error_message
 from auditor.collectors.terraform.raw import Ref, TfResource, Unknown
@@ -55,7 +63,17 @@ _SKIPPED_KEYS = frozenset(
     }
 )
 _CALL = re.compile(r"^[a-z][a-z0-9_]*\(.*\)$", re.S)
+# `${aws_subnet.private[*].id}["1"]` and `element(${aws_subnet.private[*].id}, 0)`: what
+# checkov leaves of `module.net.subnet_ids[1]` and `element(module.net.subnet_ids, 0)`.
+_INDEXED = re.compile(r'(?P<inner>\$\{[^{}]+\})\[\s*"?(?P<index>[\w-]+)"?\s*\]')
+_ELEMENT = re.compile(
+    r"element\(\s*(?P<inner>\$\{[^{}]+\}|[\w.\[\]*\"-]+)\s*,\s*(?P<index>\d+)\s*\)"
+)
 _MAX_DEPTH = 16
+NO_VALUE = object()
+"""A declared variable without a value (no default, no tfvars, no module argument)."""
+_NOT_A_REFERENCE = object()
+"""What a traversal resolves to when it names nothing (`a.b` in a literal string)."""
 
 
 class TerraformCollector:
@@ -93,12 +111,14 @@ def read_hcl(path: str) -> Parsed:
     if target.is_dir() and not any(target.rglob("*.tf")):
         return Parsed(problems=[Problem(SOURCE, "no .tf files found", file=path)])
     try:
-        vertices, errors, base = render(target)
+        rendered = render_directory(target)
     except Exception as exc:  # checkov failing on odd input must not end the scan
         return Parsed(problems=[Problem(SOURCE, f"could not be read: {exc}", file=path)])
-    reader = _VertexReader(path, target, base)
-    parsed = reader.read(vertices)
-    parsed.problems[:0] = [reader.parse_problem(file, exc) for file, exc in sorted(errors.items())]
+    reader = _VertexReader(path, target, rendered)
+    parsed = reader.read(rendered.vertices)
+    parsed.problems[:0] = [
+        reader.parse_problem(file, exc) for file, exc in sorted(rendered.errors.items())
+    ]
     return parsed
 
 
@@ -115,12 +135,16 @@ class HclScope:
 
 
 class _VertexReader:
-    def __init__(self, given: str, target: Path, base: str) -> None:
+    def __init__(self, given: str, target: Path, rendered: Rendered) -> None:
         self.given = given
         self.single_file = target.is_file()
-        self.base = base
-        self.resolver = HclResolver(base)
+        self.base = rendered.base
+        self.rendered = rendered
+        self.resolver = HclResolver(rendered.base)
         self.providers: dict[tuple[str, str], dict[str, Any]] = {}
+        # (resource, attribute, expression as written) of the jsonencode(...) values
+        # checkov could not render: evaluated once every resource address is known.
+        self.as_written: list[tuple[TfResource, str, Any]] = []
 
     def read(self, vertices: list[Any]) -> Parsed:
         from checkov.terraform.graph_builder.graph_components.block_types import BlockType
@@ -145,6 +169,8 @@ class _VertexReader:
             resource = self._resource(vertex)
             if resource is not None:
                 parsed.resources.append(resource)
+        for resource, key, written in self.as_written:
+            resource.values[key] = self.resolver.jsonencode_as_written(resource, written)
         return parsed
 
     # -- locations ----------------------------------------------------------------
@@ -185,9 +211,12 @@ class _VertexReader:
         self.resolver.outputs[(scope.root, scope.prefix, vertex.name)] = value
 
     def _variable(self, vertex: Any) -> None:
+        """A variable's value as checkov rendered it: its default, the tfvars value or
+        the calling module's argument (checkov writes all three into `default`)."""
         scope = self._scope(vertex)
-        has_default = "default" in vertex.attributes
-        self.resolver.variables[(scope.root, scope.prefix, vertex.name)] = has_default
+        attributes = vertex.attributes
+        value = _unwrap(attributes["default"]) if "default" in attributes else NO_VALUE
+        self.resolver.variables[(scope.root, scope.prefix, vertex.name)] = value
 
     def _provider(self, vertex: Any) -> None:
         scope = self._scope(vertex)
@@ -238,7 +267,13 @@ class _VertexReader:
             # What the plan calls tags_all: the provider's default tags under the own.
             own = values.get("tags")
             values["tags"] = {**default_tags, **(own if isinstance(own, dict) else {})}
-        return TfResource(
+        broken = [key for key, value in values.items() if _unrendered_jsonencode(value)]
+        written = (
+            self.rendered.resource_as_written(vertex.path, rtype, name.split("[", 1)[0])
+            if broken
+            else {}
+        )
+        resource = TfResource(
             id=rid,
             type=rtype,
             name=name.split("[", 1)[0],
@@ -252,6 +287,18 @@ class _VertexReader:
             account=_literal(self.resolver, provider.get("project")),
             context=HclScope(scope.root, _module_part(address)),
         )
+        self.as_written.extend((resource, key, written[key]) for key in broken if key in written)
+        return resource
+
+
+def _unrendered_jsonencode(value: Any) -> bool:
+    """checkov gave up on a jsonencode(...): it left the call as text."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if text.startswith("${"):
+        text = text[2:].lstrip()
+    return text.startswith("jsonencode(")
 
 
 def _module_part(address: str) -> str:
@@ -397,7 +444,8 @@ class HclResolver:
         self.base = base
         self.indexes: dict[str, AddressIndex] = {}
         self.outputs: dict[tuple[str, str, str], Any] = {}
-        self.variables: dict[tuple[str, str, str], bool] = {}
+        self.variables: dict[tuple[str, str, str], Any] = {}
+        """(root, module prefix, name) → the variable's value, or NO_VALUE."""
 
     def index(self, root: str) -> AddressIndex:
         found = self.indexes.get(root)
@@ -429,19 +477,114 @@ class HclResolver:
         steps = split_traversal(expression)
         if steps:
             resolved = self._traversal(scope, steps, expression, depth)
-            if resolved is not None:
+            if resolved is not _NOT_A_REFERENCE:
                 return resolved
+        selected = self._selection(scope, text, depth)
+        if selected is not None:
+            return selected
         if "${" in text or _CALL.match(expression):
             return Unknown(f"expression could not be resolved: {_short(text)}")
         return text
 
+    def jsonencode_as_written(self, resource: TfResource, written: Any) -> Any:
+        """`jsonencode({...})` of a literal object, from the expression as written, where
+        checkov's rendering broke it (a list mixing `aws_s3_bucket.b.arn` and
+        `"${aws_s3_bucket.b.arn}/*"` comes out with broken quoting). The literal parts
+        are kept as written; each `${...}` is resolved as any value is: a variable or
+        local becomes its value, a reference to a managed resource stays the reference
+        text (`${aws_s3_bucket.b.arn}/*`: policies read it as a value that is not a
+        literal, and can still tell that it names every object of a bucket). A part
+        that cannot be known makes the whole document unknown, with its reason."""
+        scope = resource.context
+        text = _unwrap(written)
+        if not isinstance(text, str):
+            return Unknown("the document could not be read")
+        expression = unwrap_interpolation(text) if text.count("${") == 1 else text.strip()
+        if expression.startswith("${") and expression.endswith("}"):
+            expression = expression[2:-1].strip()
+        if not (expression.startswith("jsonencode(") and expression.endswith(")")):
+            return Unknown(f"expression could not be resolved: {_short(text)}")
+        try:
+            document = ast.literal_eval(expression[len("jsonencode(") : -1])
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return Unknown(f"expression could not be resolved: {_short(text)}")
+        try:
+            return self._literal(scope, document, 0)
+        except _UnknownPart as unknown:
+            return unknown.unknown
+
+    def _literal(self, scope: HclScope, value: Any, depth: int) -> Any:
+        if isinstance(value, dict):
+            out: dict[str, Any] = {}
+            for key, item in value.items():
+                resolved_key = self._literal(scope, key, depth)
+                if not isinstance(resolved_key, str) or "${" in resolved_key:
+                    raise _UnknownPart(Unknown(f"key {_short(str(key))} could not be resolved"))
+                out[resolved_key] = self._literal(scope, item, depth)
+            return out
+        if isinstance(value, list | tuple):
+            return [self._literal(scope, item, depth) for item in value]
+        if not isinstance(value, str) or "${" not in value:
+            return value
+        parts = _interpolations(value)
+        if parts is None:
+            raise _UnknownPart(Unknown(f"expression could not be resolved: {_short(value)}"))
+        if len(parts) == 1 and not isinstance(parts[0], str):
+            return self._part(scope, parts[0][0], depth, whole=True)
+        out_text = []
+        for part in parts:
+            if isinstance(part, str):
+                out_text.append(part)
+            else:
+                out_text.append(self._part(scope, part[0], depth, whole=False))
+        return "".join(out_text)
+
+    def _part(self, scope: HclScope, expression: str, depth: int, whole: bool) -> Any:
+        """One `${expression}` of a literal document: its value, or the reference text
+        when it is computed from a managed resource."""
+        resolved = self._string(scope, "${" + expression + "}", depth)
+        if isinstance(resolved, Unknown):
+            raise _UnknownPart(resolved)
+        if isinstance(resolved, Ref):
+            return "${" + expression + "}"
+        if isinstance(resolved, list) and any(isinstance(v, Ref | Unknown) for v in resolved):
+            if whole and all(isinstance(v, Ref) for v in resolved):
+                return "${" + expression + "}"
+            raise _UnknownPart(Unknown(f"expression could not be resolved: {_short(expression)}"))
+        if whole:
+            if isinstance(resolved, str) and "${" in resolved:
+                raise _UnknownPart(
+                    Unknown(f"expression could not be resolved: {_short(expression)}")
+                )
+            return resolved
+        if isinstance(resolved, bool):
+            return "true" if resolved else "false"
+        if isinstance(resolved, str | int | float) and "${" not in str(resolved):
+            return str(resolved)
+        raise _UnknownPart(Unknown(f"expression could not be resolved: {_short(expression)}"))
+
+    def _selection(self, scope: HclScope, text: str, depth: int) -> Any:
+        """One element of a list-valued reference, as checkov leaves it after rendering a
+        module output into its caller: `${${aws_subnet.private[*].id}["1"]}` (the output
+        indexed) or `element(${aws_subnet.private[*].id}, 0)`. None when `text` is not
+        of that shape."""
+        stripped = text.strip()
+        if stripped.startswith("${") and stripped.endswith("}"):
+            stripped = stripped[2:-1].strip()
+        match = _INDEXED.fullmatch(stripped)
+        wraps = False
+        if match is None:
+            match = _ELEMENT.fullmatch(stripped)
+            wraps = True
+        if match is None or depth >= _MAX_DEPTH:
+            return None
+        inner = self._string(scope, match.group("inner"), depth + 1)
+        return select_element(inner, match.group("index"), wraps)
+
     def _traversal(self, scope: HclScope, steps: list[Step], expression: str, depth: int) -> Any:
         head = steps[0].name
         if head == "var":
-            key = (scope.root, scope.prefix, steps[1].name)
-            if self.variables.get(key):
-                return Unknown(f"variable {steps[1].name} could not be resolved")
-            return Unknown(f"variable {steps[1].name} has no value")
+            return self._variable_value(scope, steps, depth)
         if head == "local":
             return Unknown(f"local value {steps[1].name} could not be resolved")
         if head == "data":
@@ -471,7 +614,7 @@ class HclResolver:
             return Ref(tuple(self.resource_id(scope.root, a) for a in found))
         if looks_like_resource_type(rtype):
             return Unknown(f"{rtype}.{step.name} is not in the parsed configuration")
-        return None
+        return _NOT_A_REFERENCE
 
     def _module_output(self, scope: HclScope, steps: list[Step], depth: int) -> Any:
         module = steps[1]
@@ -485,11 +628,141 @@ class HclResolver:
         if key not in self.outputs or depth >= _MAX_DEPTH:
             return Unknown(f"output {output.name} of {label} could not be resolved")
         value = self._resolve(HclScope(scope.root, prefix), self.outputs[key], depth + 1)
-        if output.index is not None and isinstance(value, list):
-            if output.index.isdigit() and int(output.index) < len(value):
-                return value[int(output.index)]
-            return Unknown(f"output {output.name}[{output.index}] of {label} could not be resolved")
+        if output.index is not None:
+            # `module.net.subnet_ids[0]` of an output `aws_subnet.x[*].id`: the resolved
+            # output is a Ref to every instance (or a list): the index picks one.
+            selected = select_element(value, output.index, wraps=False)
+            if isinstance(selected, Unknown):
+                return Unknown(
+                    f"output {output.name}[{output.index}] of {label} could not be resolved"
+                )
+            value = selected
         return value
+
+    def _variable_value(self, scope: HclScope, steps: list[Step], depth: int) -> Any:
+        """`var.x[0].y`: the variable's value, then the index and attributes after it.
+
+        The variable is looked up in the module of the reference, then in the modules
+        calling it: checkov renders a module argument into the module with the caller's
+        reference text inside lists and objects (`[{cidr = var.admin_cidr}]` arrives in
+        the module as the string `var.admin_cidr`). A module variable's value came from
+        its caller's argument, so it is resolved in the caller's scope."""
+        name = steps[1].name
+        prefix: str | None = scope.prefix
+        while prefix is not None and (scope.root, prefix, name) not in self.variables:
+            prefix = parent_prefix(prefix)
+        if prefix is None:
+            return Unknown(f"variable {name} has no value")
+        value = self.variables[(scope.root, prefix, name)]
+        if value is NO_VALUE:
+            return Unknown(f"variable {name} has no value")
+        if depth >= _MAX_DEPTH:
+            return Unknown(f"variable {name} could not be resolved")
+        origin = HclScope(scope.root, parent_prefix(prefix) or "")
+        path = [steps[1].index] if steps[1].index is not None else []
+        for step in steps[2:]:
+            path.append(step.name)
+            if step.index is not None:
+                path.append(step.index)
+        for part in path:
+            value = self._resolve(origin, value, depth + 1)
+            value = _member(value, part)
+            if isinstance(value, Unknown):
+                return Unknown(f"variable {name} could not be resolved")
+        return self._resolve(origin, value, depth + 1)
+
+
+class _UnknownPart(Exception):
+    """A part of a literal document that cannot be known: so is the document."""
+
+    def __init__(self, unknown: Unknown) -> None:
+        super().__init__(unknown.reason)
+        self.unknown = unknown
+
+
+def _interpolations(text: str) -> list[str | tuple[str]] | None:
+    """`"a${x}b"` → ["a", ("x",), "b"]: literal text and (expression,) parts, braces
+    inside an expression matched. None when a `${` is never closed."""
+    parts: list[str | tuple[str]] = []
+    pos = 0
+    while True:
+        start = text.find("${", pos)
+        if start < 0:
+            if pos < len(text):
+                parts.append(text[pos:])
+            return parts
+        if start > pos:
+            parts.append(text[pos:start])
+        depth, i = 0, start + 2
+        while i < len(text):
+            char = text[i]
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                if depth == 0:
+                    break
+                depth -= 1
+            i += 1
+        if i >= len(text):
+            return None
+        parts.append((text[start + 2 : i].strip(),))
+        pos = i + 1
+
+
+def _member(value: Any, key: str) -> Any:
+    """`value[key]` or `value.key` of a plain value; Unknown when it is not there."""
+    if isinstance(value, dict):
+        return value[key] if key in value else Unknown(f"no {key}")
+    if isinstance(value, list) and key.isdigit() and int(key) < len(value):
+        return value[int(key)]
+    return Unknown(f"no {key}")
+
+
+def select_element(value: Any, index: str, wraps: bool) -> Any:
+    """Element `index` of a resolved list-valued reference: of a list, or of a Ref to
+    every instance of a counted resource (`aws_subnet.x[*].id`: the instance of that
+    index). `wraps` is element()'s modulo. Unknown when it cannot be told."""
+    index = index.strip().strip('"')
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, list):
+        if index.isdigit() and value:
+            position = int(index) % len(value) if wraps else int(index)
+            if position < len(value):
+                return value[position]
+        return Unknown(f"element {index} could not be resolved")
+    if isinstance(value, Ref):
+        ordered = _instances_in_order(value.addresses)
+        if ordered is not None and index.isdigit() and ordered:
+            position = int(index) % len(ordered) if wraps else int(index)
+            if position < len(ordered):
+                return Ref((ordered[position],))
+        if not wraps:
+            found = [a for a in value.addresses if _instance_key(a) == index]
+            if len(found) == 1:
+                return Ref((found[0],))
+        return Unknown(f"element {index} of {', '.join(value.addresses)} could not be resolved")
+    return Unknown(f"element {index} could not be resolved")
+
+
+def _instance_key(address: str) -> str | None:
+    """`aws_subnet.x[1]` → "1", `aws_subnet.x["a"]` → "a"; None without an index."""
+    if not address.endswith("]"):
+        return None
+    return address[address.rfind("[") + 1 : -1].strip('"')
+
+
+def _instances_in_order(addresses: tuple[str, ...]) -> list[str] | None:
+    """The instances of one counted resource in count order (`[0]`, `[1]`, ... `[10]`,
+    not sorted as text), or None when they are not exactly that."""
+    keyed = [(_instance_key(a), a) for a in addresses]
+    if not keyed or any(k is None or not k.isdigit() for k, _ in keyed):
+        return None
+    bases = {a[: a.rfind("[")] for _, a in keyed}
+    ordered = sorted(keyed, key=lambda pair: int(pair[0] or 0))
+    if len(bases) != 1 or [int(k or 0) for k, _ in ordered] != list(range(len(ordered))):
+        return None
+    return [a for _, a in ordered]
 
 
 def _short(text: str) -> str:

@@ -12,9 +12,10 @@ it is read as code or as a plan. Three passes, each linear in the number of reso
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
-from auditor.collectors.terraform import aws, gcp
+from auditor.collectors.terraform import aws, aws_api, aws_services, gcp
 from auditor.collectors.terraform.engine import (
     Builder,
     Built,
@@ -29,11 +30,16 @@ from auditor.collectors.terraform.raw import Resolver, TfResource, Unknown
 from auditor.kinds import kind_schema
 from auditor.model import Coverage, Problem, Resource, Snapshot
 
-KIND_BY_TYPE: dict[str, KindSpec] = {t: spec for spec in aws.SPECS + gcp.SPECS for t in spec.types}
-FOLD_BY_TYPE: dict[str, FoldSpec] = {t: fold for fold in aws.FOLDS + gcp.FOLDS for t in fold.types}
+SPECS: list[KindSpec] = [*aws.SPECS, *aws_services.SPECS, *aws_api.SPECS, *gcp.SPECS]
+FOLDS: list[FoldSpec] = [*aws.FOLDS, *aws_services.FOLDS, *aws_api.FOLDS, *gcp.FOLDS]
+KIND_BY_TYPE: dict[str, KindSpec] = {t: spec for spec in SPECS for t in spec.types}
+FOLD_BY_TYPE: dict[str, FoldSpec] = {t: fold for fold in FOLDS for t in fold.types}
 JOINS = [*aws.JOINS, *gcp.JOINS]
-# Types without a kind that normalisers read (an instance's subnet decides its public IP).
-HELPER_TYPES = frozenset(aws.HELPER_TYPES)
+# Types without a kind that normalisers read (an API Gateway resource gives a method
+# its path).
+HELPER_TYPES = frozenset([*aws.HELPER_TYPES, *aws_services.HELPER_TYPES, *aws_api.HELPER_TYPES])
+# The kinds these normalisers make: what a Terraform scan can see (coverage).
+MAPPED_KINDS: tuple[str, ...] = tuple(sorted({spec.kind for spec in SPECS}))
 
 
 def is_relevant(tf_type: str) -> bool:
@@ -192,20 +198,40 @@ def make_snapshot(
     path: str,
     error: str | None,
 ) -> Snapshot:
-    """One coverage record for the whole input: collected, or error naming what could
-    not be read (then every control gives error for the scope, while the resources that
-    were read are still judged)."""
-    coverage = Coverage(
-        source=source,
-        scope=scope,
-        kind="*",
-        status="error" if error else "collected",
-        reason=error,
-        count=len(resources),
-    )
+    """The resources with one coverage record per kind the collector maps.
+
+    What "collected" means for code: a Terraform root (or plan) describes what it
+    declares, so a kind the normalisers map is collected when every file was read: the
+    resources of that kind the input declares are all in the snapshot, and a kind it
+    declares none of is collected with count 0 (its absence is the root's absence; see
+    docs/terraform.md). Kinds no normaliser maps (a SageMaker training job, Kubernetes
+    kinds) are not claimed: nothing is recorded for them.
+
+    When part of the input could not be read (a malformed file, a module not on disk),
+    one `error` record of every kind ("*") names it instead: any resource may be in the
+    part that was not read, so every control gives error for the scope, while the
+    resources that were read are still judged.
+    """
+    if error:
+        coverage = [
+            Coverage(
+                source=source,
+                scope=scope,
+                kind="*",
+                status="error",
+                reason=error,
+                count=len(resources),
+            )
+        ]
+    else:
+        counts = Counter(r.kind for r in resources)
+        coverage = [
+            Coverage(source=source, scope=scope, kind=kind, status="collected", count=counts[kind])
+            for kind in MAPPED_KINDS
+        ]
     return Snapshot(
         resources=resources,
-        coverage=[coverage],
+        coverage=coverage,
         problems=problems,
         sources=[{"source": source, "scope": scope, "path": path}],
     )

@@ -144,3 +144,101 @@ resource "aws_api_gateway_method_settings" "v1_all" {
     metrics_enabled        = true
   }
 }
+
+# ---------------------------------------------------------------------------------------
+# Chat API for the internal applications: an HTTP API in front of the internal load
+# balancer (through a VPC link), JWT-authenticated against the company IdP, throttled
+# on its stage.
+# ---------------------------------------------------------------------------------------
+
+resource "aws_apigatewayv2_api" "chat" {
+  name          = "${local.prefix}-chat"
+  protocol_type = "HTTP"
+
+  tags = local.ai_tags
+}
+
+resource "aws_apigatewayv2_vpc_link" "inference" {
+  name               = "${local.prefix}-inference"
+  subnet_ids         = module.network.private_subnet_ids
+  security_group_ids = [aws_security_group.alb.id]
+}
+
+resource "aws_apigatewayv2_integration" "chat" {
+  api_id             = aws_apigatewayv2_api.chat.id
+  integration_type   = "HTTP_PROXY"
+  integration_method = "POST"
+  integration_uri    = aws_lb_listener.https.arn
+  connection_type    = "VPC_LINK"
+  connection_id      = aws_apigatewayv2_vpc_link.inference.id
+
+  tls_config {
+    server_name_to_verify = var.inference_hostname
+  }
+}
+
+resource "aws_apigatewayv2_authorizer" "idp" {
+  api_id           = aws_apigatewayv2_api.chat.id
+  name             = "company-idp"
+  authorizer_type  = "JWT"
+  identity_sources = ["$request.header.Authorization"]
+
+  jwt_configuration {
+    issuer   = var.jwt_issuer
+    audience = [var.jwt_audience]
+  }
+}
+
+resource "aws_apigatewayv2_route" "chat" {
+  api_id             = aws_apigatewayv2_api.chat.id
+  route_key          = "POST /v1/chat/completions"
+  authorization_type = "JWT"
+  authorizer_id      = aws_apigatewayv2_authorizer.idp.id
+  target             = "integrations/${aws_apigatewayv2_integration.chat.id}"
+}
+
+resource "aws_apigatewayv2_stage" "default" {
+  api_id      = aws_apigatewayv2_api.chat.id
+  name        = "$default"
+  auto_deploy = true
+
+  default_route_settings {
+    throttling_rate_limit  = 20
+    throttling_burst_limit = 40
+  }
+}
+
+# ---------------------------------------------------------------------------------------
+# CloudTrail data events of the AI buckets (object reads and writes), on top of their
+# server access logs: who read which model file, with which credentials.
+# ---------------------------------------------------------------------------------------
+
+resource "aws_cloudtrail" "ai_data" {
+  name                          = "${local.prefix}-ai-data-events"
+  s3_bucket_name                = aws_s3_bucket.access_logs.id
+  s3_key_prefix                 = "cloudtrail"
+  kms_key_id                    = aws_kms_key.ml.arn
+  include_global_service_events = false
+  enable_log_file_validation    = true
+
+  advanced_event_selector {
+    name = "Object-level events of the model and training-data buckets"
+
+    field_selector {
+      field  = "eventCategory"
+      equals = ["Data"]
+    }
+
+    field_selector {
+      field  = "resources.type"
+      equals = ["AWS::S3::Object"]
+    }
+
+    field_selector {
+      field       = "resources.ARN"
+      starts_with = ["arn:aws:s3:::${local.model_bucket}/", "arn:aws:s3:::${local.training_bucket}/"]
+    }
+  }
+
+  depends_on = [aws_s3_bucket_policy.access_logs]
+}

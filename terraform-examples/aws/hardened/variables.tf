@@ -105,3 +105,21 @@ variable "log_retention_days" {
   type        = number
   default     = 30
 }
+
+variable "inference_hostname" {
+  description = "Hostname of the internal inference endpoint (the certificate's name)."
+  type        = string
+  default     = "inference.llm.internal.example.com"
+}
+
+variable "jwt_issuer" {
+  description = "Issuer URL of the company identity provider (OIDC)."
+  type        = string
+  default     = "https://login.example.com/oauth2/default"
+}
+
+variable "jwt_audience" {
+  description = "Audience the chat API accepts in access tokens."
+  type        = string
+  default     = "api://llm-chat"
+}

@@ -105,3 +105,45 @@ resource "aws_api_gateway_stage" "v1" {
   deployment_id = aws_api_gateway_deployment.inference.id
   stage_name    = "v1"
 }
+
+# ---------------------------------------------------------------------------------------
+# Chat API: an HTTP API proxying to the public load balancer, open to anyone, no
+# throttling on its stage.
+# ---------------------------------------------------------------------------------------
+
+resource "aws_apigatewayv2_api" "chat" {
+  name          = "${local.prefix}-chat"
+  protocol_type = "HTTP"
+
+  tags = local.ai_tags
+}
+
+resource "aws_apigatewayv2_integration" "chat" {
+  api_id             = aws_apigatewayv2_api.chat.id
+  integration_type   = "HTTP_PROXY"
+  integration_method = "POST"
+  integration_uri    = "https://${var.inference_hostname}/v1/chat/completions"
+}
+
+resource "aws_apigatewayv2_route" "chat" {
+  api_id    = aws_apigatewayv2_api.chat.id
+  route_key = "POST /v1/chat/completions"
+  target    = "integrations/${aws_apigatewayv2_integration.chat.id}"
+}
+
+resource "aws_apigatewayv2_stage" "default" {
+  api_id      = aws_apigatewayv2_api.chat.id
+  name        = "$default"
+  auto_deploy = true
+}
+
+# A trail for management events only: nobody sees who downloads the model weights.
+resource "aws_cloudtrail" "main" {
+  name           = "${local.prefix}-trail"
+  s3_bucket_name = "${local.prefix}-cloudtrail-${var.account_id}"
+
+  event_selector {
+    read_write_type           = "All"
+    include_management_events = true
+  }
+}

@@ -101,3 +101,9 @@ variable "wandb_api_key" {
   type        = string
   default     = "wandb-CANARYCANARYCANARY0002"
 }
+
+variable "inference_hostname" {
+  description = "Public hostname of the inference load balancer."
+  type        = string
+  default     = "inference.llm.example.com"
+}

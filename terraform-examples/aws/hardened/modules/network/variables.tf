@@ -21,5 +21,5 @@ variable "azs" {
 variable "interface_endpoints" {
   description = "AWS services reached through interface VPC endpoints."
   type        = list(string)
-  default     = ["sagemaker.api", "sagemaker.runtime", "ecr.api", "ecr.dkr"]
+  default     = ["sagemaker.api", "sagemaker.runtime", "bedrock-runtime", "ecr.api", "ecr.dkr"]
 }

@@ -1,0 +1,248 @@
+"""References the HCL collector resolves itself, where checkov's rendering leaves them
+broken or unrendered: jsonencode(...) documents mixing bare references and
+interpolations, module outputs that are splats, variables inside object lists passed to
+modules. Real files, parsed by checkov (nothing mocked); then the lean checkov import.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from auditor.collectors.terraform import TerraformCollector
+from auditor.collectors.terraform.checkov_graph import render
+from auditor.collectors.terraform.hcl import _interpolations, select_element
+from auditor.collectors.terraform.raw import Ref, Unknown
+from auditor.model import Resource
+
+FIXTURES = Path(__file__).parent / "fixtures" / "terraform"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def collect(path: str) -> dict[str, Resource]:
+    old = os.getcwd()
+    os.chdir(FIXTURES)
+    try:
+        snapshot = TerraformCollector(path).collect()
+    finally:
+        os.chdir(old)
+    assert snapshot.problems == []
+    return {r.id: r for r in snapshot.resources}
+
+
+# ---------------------------------------------------------------------------------
+# jsonencode(...) with `[aws_s3_bucket.b.arn, "${aws_s3_bucket.b.arn}/*"]`
+
+
+def test_checkov_leaves_the_mixed_jsonencode_unrendered() -> None:
+    """The precondition of the fallback below: checkov's own rendering of these policies
+    is the jsonencode call as text (with broken quoting), not a document."""
+    vertices, _errors, _base = render(FIXTURES / "hcl/jsonencode-policy")
+    [policy] = [v for v in vertices if v.name == "aws_s3_bucket_policy.models"]
+    rendered = policy.attributes["policy"]
+    rendered = rendered[0] if isinstance(rendered, list) else rendered
+    assert isinstance(rendered, str) and "jsonencode(" in rendered
+
+
+def test_jsonencode_policy_is_read_as_written() -> None:
+    """Literal parts are kept, a variable becomes its default, a reference to the bucket
+    stays its reference text, so that TLS-02 can see a Deny of s3:* to * on every object
+    when aws:SecureTransport is false."""
+    models = collect("hcl/jsonencode-policy")["aws_s3_bucket.models"]
+    assert "policy" not in models.unknown
+    assert models.attributes["policy"] == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": ["${aws_s3_bucket.models.arn}", "${aws_s3_bucket.models.arn}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+            {
+                "Sid": "ModelReaders",
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:role/model-reader"},
+                "Action": ["s3:GetObject", "s3:ListBucket"],
+                "Resource": ["${aws_s3_bucket.models.arn}", "${aws_s3_bucket.models.arn}/*"],
+            },
+        ],
+    }
+
+
+def test_jsonencode_policy_with_a_variable_without_value_is_unknown() -> None:
+    """Never guessed: the principal is a variable with no value, so the document is
+    unknown, and says why."""
+    datasets = collect("hcl/jsonencode-policy")["aws_s3_bucket.datasets"]
+    assert "policy" not in datasets.attributes
+    assert datasets.unknown["policy"] == "variable auditor_role_arn has no value"
+
+
+def test_interpolations_are_split_with_nested_braces() -> None:
+    assert _interpolations("${a.b}/*") == [("a.b",), "/*"]
+    assert _interpolations("arn:${x}:${lookup({k = 1}, y)}") == [
+        "arn:",
+        ("x",),
+        ":",
+        ("lookup({k = 1}, y)",),
+    ]
+    assert _interpolations("plain") == ["plain"]
+    assert _interpolations("${never closed") is None
+
+
+# ---------------------------------------------------------------------------------
+# Module outputs that are splats
+
+
+def test_module_splat_output_indexed_by_count_index() -> None:
+    resources = collect("hcl/module-outputs")
+    for i in (0, 1):
+        gpu = resources[f"aws_instance.gpu[{i}]"]
+        assert "subnet_id" not in gpu.unknown
+        assert gpu.attributes["subnet_id"] == f"module.network.aws_subnet.private[{i}]"
+        assert gpu.attributes["vpc_id"] == "module.network.aws_vpc.this"
+        assert gpu.attributes["public_ip"] is False
+        assert gpu.attributes["security_groups"] == ["module.network.aws_security_group.hosts"]
+
+
+def test_module_splat_output_by_literal_index_and_element() -> None:
+    resources = collect("hcl/module-outputs")
+    cpu = resources["aws_instance.cpu"]
+    assert cpu.attributes["subnet_id"] == "module.network.aws_subnet.private[2]"
+    assert cpu.attributes["vpc_id"] == "module.network.aws_vpc.this"
+    bastion = resources["aws_instance.bastion"]
+    assert bastion.attributes["subnet_id"] == "module.network.aws_subnet.public[0]"
+    # The subnet maps public IPs on launch: known now that the subnet is.
+    assert bastion.attributes["public_ip"] is True
+    assert bastion.unknown == {}
+
+
+def test_select_element_orders_instances_by_count_index() -> None:
+    """`[10]` sorts before `[2]` as text: the element is chosen by its index."""
+    instances = Ref(tuple(f"aws_subnet.a[{i}]" for i in sorted(range(12), key=str)))
+    assert select_element(instances, "2", wraps=False) == Ref(("aws_subnet.a[2]",))
+    assert select_element(instances, "10", wraps=False) == Ref(("aws_subnet.a[10]",))
+    assert select_element(instances, "13", wraps=True) == Ref(("aws_subnet.a[1]",))
+    assert isinstance(select_element(instances, "12", wraps=False), Unknown)
+    by_key = Ref(('aws_subnet.a["x"]', 'aws_subnet.a["y"]'))
+    assert select_element(by_key, "y", wraps=False) == Ref(('aws_subnet.a["y"]',))
+    assert select_element(["a", "b"], "1", wraps=False) == "b"
+    assert isinstance(select_element(["a", "b"], "2", wraps=False), Unknown)
+
+
+# ---------------------------------------------------------------------------------
+# Variables inside object lists passed to a module
+
+
+def test_variables_in_object_lists_passed_to_a_module() -> None:
+    group = collect("hcl/module-object-vars")["module.firewall.aws_security_group.this"]
+    ingress = group.attributes["ingress"]
+    assert [(r["from_port"], r["to_port"], r.get("cidr_blocks")) for r in ingress] == [
+        (22, 22, ["10.0.0.0/8"]),  # the variable's default
+        (8443, 8443, ["0.0.0.0/0"]),  # terraform.tfvars
+        (443, 443, None),  # no value: unknown, below
+    ]
+    assert group.unknown == {"ingress.2.cidr_blocks": "variable partner_cidr has no value"}
+
+
+# ---------------------------------------------------------------------------------
+# The lean import of checkov
+
+
+def _run(code: str) -> str:
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    return out.stdout.strip()
+
+
+def test_rendering_does_not_import_checkovs_checks() -> None:
+    """checkov.terraform's __init__ imports every Terraform check (most of checkov's
+    import time): rendering never runs it."""
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from auditor.collectors.terraform.checkov_graph import render\n"
+        f"vertices, errors, base = render(Path({str(FIXTURES / 'hcl/basic')!r}))\n"
+        "print(len(vertices) > 0, 'checkov.terraform.checks.resource' in sys.modules)\n"
+    )
+    assert _run(code) == "True False"
+
+
+def test_lean_checkov_package_still_gives_every_name() -> None:
+    """A name the lean package does not take from its listed modules runs the real
+    __init__ first: any other user of checkov in the process loses nothing."""
+    code = (
+        "import sys\n"
+        "from auditor.collectors.terraform.checkov_graph import lean_imports\n"
+        "lean_imports()\n"
+        "from checkov.terraform import TFDefinitionKey\n"
+        "before = 'checkov.terraform.checks.resource' in sys.modules\n"
+        "import checkov.terraform as package\n"
+        "check = package.ACMCertCreateBeforeDestroy\n"  # one of checkov's Terraform checks
+        "after = 'checkov.terraform.checks.resource' in sys.modules\n"
+        "print(TFDefinitionKey.__name__, before, after, check.__name__)\n"
+    )
+    assert _run(code) == (
+        "TFDefinitionKey False True "
+        "checkov.terraform.checks.resource.aws.ACMCertCreateBeforeDestroy"
+    )
+
+
+@pytest.mark.parametrize("path", ["hcl/basic", "hcl/module-outputs"])
+def test_lean_import_renders_what_the_full_import_renders(path: str) -> None:
+    """Same vertices, same attributes, whether checkov.terraform was imported whole (as
+    checkov's own runner does) or lean."""
+    code = (
+        "import json, sys; from pathlib import Path\n"
+        "if sys.argv[1] == 'full':\n"
+        "    import checkov.terraform\n"
+        "from auditor.collectors.terraform.checkov_graph import render\n"
+        f"vertices, _e, _b = render(Path({str(FIXTURES / path)!r}))\n"
+        "print(json.dumps(sorted(json.dumps(v.attributes, sort_keys=True, default=str)"
+        " for v in vertices)))\n"
+    )
+
+    def rendered(mode: str) -> str:
+        out = subprocess.run(
+            [sys.executable, "-c", code, mode],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
+        )
+        return out.stdout
+
+    assert rendered("full") == rendered("lean")
+
+
+def test_rendering_leaves_checkov_and_os_as_they_were() -> None:
+    """The cheap Edge hash, the realpath cache and the vertex change counts are only on
+    while a graph is built: afterwards checkov's classes and os.path are untouched."""
+    import os.path
+
+    from checkov.common.graph.graph_builder.graph_components.edge import Edge
+    from checkov.terraform.graph_builder.graph_components.blocks import TerraformBlock
+
+    before = (
+        Edge.__dict__["__hash__"],
+        Edge.__dict__["__eq__"],
+        os.path.realpath,
+        {name: TerraformBlock.__dict__.get(name) for name in ("update_attribute",)},
+        TerraformBlock.update_inner_attribute,
+    )
+    vertices, _errors, _base = render(FIXTURES / "hcl/module-outputs")
+    assert vertices
+    after = (
+        Edge.__dict__["__hash__"],
+        Edge.__dict__["__eq__"],
+        os.path.realpath,
+        {name: TerraformBlock.__dict__.get(name) for name in ("update_attribute",)},
+        TerraformBlock.update_inner_attribute,
+    )
+    assert after == before
