@@ -124,17 +124,21 @@ def test_scopes_are_evaluated_apart(control_dir: Path) -> None:
     assert ev.problems == []
 
 
+# A control that fails at evaluation time wherever an instance has zero == 0.
+DIVIDES_BY_ZERO = """
+applicable contains id if some id, _ in input.resources.aws_instance
+deny contains {"resource": id, "message": "x"} if {
+    some id, r in input.resources.aws_instance
+    1 / r.attributes.zero > 0
+}
+"""
+
+
 def test_runtime_error_in_one_control_does_not_hide_the_others(control_dir: Path) -> None:
     write_control(
         control_dir,
         cid="TST-02",
-        body="""
-        applicable contains id if some id, _ in input.resources.aws_instance
-        deny contains {"resource": id, "message": "x"} if {
-            some id, r in input.resources.aws_instance
-            1 / r.attributes.zero > 0
-        }
-        """,
+        body=DIVIDES_BY_ZERO,
     )
     snap = Snapshot(resources=[instance("good", ok=True, zero=0)])
     ev = evaluate(control_dir, snap)
@@ -171,13 +175,7 @@ def test_worker_processes_give_the_same_results_in_the_same_order(control_dir: P
     write_control(
         control_dir,
         cid="TST-02",
-        body="""
-        applicable contains id if some id, _ in input.resources.aws_instance
-        deny contains {"resource": id, "message": "x"} if {
-            some id, r in input.resources.aws_instance
-            1 / r.attributes.zero > 0
-        }
-        """,
+        body=DIVIDES_BY_ZERO,
     )
     resources = [
         instance(f"i{n}", f"terraform:{scope}", ok=n % 3 != 0, zero=n % 2)
