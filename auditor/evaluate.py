@@ -101,12 +101,13 @@ class Evaluator:
         for r in snapshot.resources:
             by_scope[r.scope].append(r)
         indexes: dict[str, dict[str, Resource]] = {}
+        problems: dict[str, list[Problem]] = defaultdict(list)
 
         def inputs() -> Iterator[tuple[str, str]]:
             # Largest first: in parallel, the last scope to finish is then a small one.
             for scope in sorted(by_scope, key=lambda s: (-len(by_scope[s]), s)):
                 input_doc, dup_problems = build_input(by_scope[scope])
-                out.problems.extend(dup_problems)
+                problems[scope].extend(dup_problems)
                 by_id: dict[str, Resource] = {}
                 for r in by_scope[scope]:
                     by_id.setdefault(r.id, r)
@@ -120,9 +121,11 @@ class Evaluator:
             if progress is not None:
                 progress(f"evaluated scope {n}/{len(by_scope)}: {scope}")
             per_scope[scope] = self._scope_results(
-                answers, indexes.pop(scope), gaps, collected, out
+                answers, indexes.pop(scope), gaps, collected, problems[scope]
             )
+        # Scope order, whichever scope a worker finished first.
         for scope in sorted(per_scope):
+            out.problems.extend(problems[scope])
             out.results.extend(per_scope[scope])
         for control in self.controls:
             out.results.extend(_gap_results(control, gaps))
@@ -146,14 +149,14 @@ class Evaluator:
         by_id: dict[str, Resource],
         gaps: dict[str, list[Coverage]],
         collected: dict[str, list[Coverage]],
-        out: Evaluation,
+        problems: list[Problem],
     ) -> list[Result]:
         results: list[Result] = []
         failed = {f.control_id: f for f in answers.failures}
         for control in self.controls:
             failure = failed.get(control.id)
             if failure is not None:
-                out.problems.append(
+                problems.append(
                     Problem(
                         source="policy",
                         message=f"control {control.id} failed to evaluate: {failure.message}",
