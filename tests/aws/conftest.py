@@ -52,17 +52,76 @@ def aws_environ(endpoint: str, config_dir: Path) -> dict[str, str]:
     }
 
 
+# --- a gap of moto's, filled -------------------------------------------------------------
+# moto 5.2.5 does not implement wafv2:ListResourcesForWebACL (its WAFV2Response has
+# AssociateWebACL and GetWebACLForResource, not this), the batch call the collector reads
+# web ACL associations with. This stands in for it, answering from moto's own association
+# state (FakeWebACL.associated_resources, which AssociateWebACL fills) with the documented
+# output shape, {"ResourceArns": [...]}, filtered by the requested ResourceType (default
+# APPLICATION_LOAD_BALANCER, as AWS documents). It is registered only while moto lacks
+# the operation: a moto that implements it answers for itself.
+
+# ListResourcesForWebACL ResourceType -> (ARN service, resource prefix) of what it protects.
+WAF_RESOURCE_TYPES = {
+    "APPLICATION_LOAD_BALANCER": ("elasticloadbalancing", "loadbalancer/app/"),
+    "API_GATEWAY": ("apigateway", "/restapis/"),
+    "APPSYNC": ("appsync", "apis/"),
+    "COGNITO_USER_POOL": ("cognito-idp", "userpool/"),
+    "APP_RUNNER_SERVICE": ("apprunner", "service/"),
+    "VERIFIED_ACCESS_INSTANCE": ("ec2", "verified-access-instance/"),
+}
+
+
+def _waf_resource_type_of(arn: str) -> str | None:
+    parts = arn.split(":", 5)
+    if len(parts) < 6:
+        return None
+    for resource_type, (service, prefix) in WAF_RESOURCE_TYPES.items():
+        if parts[2] == service and parts[5].startswith(prefix):
+            return resource_type
+    return None
+
+
+def list_resources_for_web_acl(self: Any) -> tuple[int, dict[str, str], str]:
+    """WAFV2Response.list_resources_for_web_acl: the stand-in described above."""
+    web_acl_arn = self._get_param("WebACLArn")
+    resource_type = self._get_param("ResourceType") or "APPLICATION_LOAD_BALANCER"
+    # The web ACL by ARN; WAFNonexistentItemException (answered by moto) when unknown.
+    web_acl = self.wafv2_backend.get_web_acl(web_acl_arn, None, None)
+    arns = [
+        arn for arn in web_acl.associated_resources if _waf_resource_type_of(arn) == resource_type
+    ]
+    return 200, {"Content-Type": "application/json"}, json.dumps({"ResourceArns": arns})
+
+
+@contextmanager
+def moto_gaps_filled() -> Iterator[None]:
+    """moto's server answers the operations above while this lasts."""
+    from moto.wafv2.responses import WAFV2Response
+
+    with pytest.MonkeyPatch.context() as mp:
+        if not hasattr(WAFV2Response, "list_resources_for_web_acl"):
+            mp.setattr(
+                WAFV2Response,
+                "list_resources_for_web_acl",
+                list_resources_for_web_acl,
+                raising=False,
+            )
+        yield
+
+
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with moto_gaps_filled():
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        try:
+            yield f"http://{host}:{port}"
+        finally:
+            server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -214,15 +214,17 @@ def test_a_failed_detail_call_makes_its_attributes_unknown_not_guessed() -> None
     raw = dict(
         _answer(case["item"]), **case["extra"], describe=case["details"]["describe"]["value"]
     )
-    raw["_context"] = {"associations": None}  # a GetWebACLForResource lookup failed
+    # The ListResourcesForWebACL calls failed: the machinery leaves their answers None.
+    raw["load_balancers"] = raw["api_stages"] = None
     n = BY_KIND["aws_wafv2_web_acl"].normalise(
         raw, Unit(account="123456789012", region="eu-west-1")
     )
     assert n.attributes["associated_resources"] == []  # what the machinery then drops:
     r = Resource(n.id, "aws_wafv2_web_acl", n.name, "aws", "aws:123456789012", n.attributes)
-    mark_unknown(r, {"associated_resources": "wafv2:GetWebACLForResource denied (AccessDenied)"})
+    reason = "wafv2:ListResourcesForWebACL denied (AccessDenied)"
+    mark_unknown(r, {"associated_resources": reason})
     assert "associated_resources" not in r.attributes
-    assert r.unknown == {"associated_resources": "wafv2:GetWebACLForResource denied (AccessDenied)"}
+    assert r.unknown == {"associated_resources": reason}
 
 
 # --- redaction and classification --------------------------------------------------------

@@ -110,9 +110,10 @@ def test_cheap_relations_are_joined(baseline: Baseline, estate: dict[str, Any]) 
     assert kms["attributes"]["key_manager"] == "CUSTOMER"
 
 
-def test_web_acl_associations_are_looked_up_per_protected_resource(baseline: Baseline) -> None:
-    """wafv2:GetWebACLForResource on every application load balancer and REST API stage
-    of the region: the hardened ALB and API stage are protected, nothing in us-east-1."""
+def test_web_acl_associations_are_listed_per_web_acl(baseline: Baseline) -> None:
+    """wafv2:ListResourcesForWebACL per regional web ACL, for application load balancers
+    and API Gateway stages: the hardened ALB and API stage are protected, nothing in
+    us-east-1."""
     acl = _named(baseline.snapshot, "aws_wafv2_web_acl", "hard-waf")
     alb = _named(baseline.snapshot, "aws_lb", "hard-alb")
     api = _named(baseline.snapshot, "aws_api_gateway_rest_api", "hard-api")

@@ -185,14 +185,49 @@ def test_throttling_that_outlasts_retries_gives_errors_for_that_service_only(
     reasons = {c["kind"]: c["reason"] for c in doc["coverage"] if c["status"] != "collected"}
     assert "throttled after 2 attempts" in reasons["aws_lb"]
     assert reasons["aws_lb_listener"].startswith("aws_lb not collected")
-    # The web ACL is still read, but which load balancers it protects is not known:
-    # its associations are unknown with the reason, never an empty list.
+    # The web ACL is still read, associations included: wafv2:ListResourcesForWebACL
+    # names the load balancers it protects without asking ELBv2.
+    snapshot = json.loads((evidence / "snapshot.json").read_text())
+    (acl,) = [r for r in snapshot["resources"] if r["kind"] == "aws_wafv2_web_acl"]
+    (base_acl,) = [r for r in baseline.snapshot["resources"] if r["kind"] == "aws_wafv2_web_acl"]
+    assert acl["attributes"] == base_acl["attributes"]
+    assert acl["attributes"]["rules"]
+    assert acl["unknown"] == {}
+
+
+def test_denied_web_acl_associations_are_unknown_not_empty(
+    baseline: Baseline, moto_endpoint: str, aws_config_dir: Path, tmp_path: Path
+) -> None:
+    """wafv2:ListResourcesForWebACL denied: the web ACL is reported with its rules, its
+    associations unknown with the reason (never an empty list), and ACC-02 on the load
+    balancer it protects is error, not pass or fail. Nothing else changes."""
+
+    def decide(region: str, service: str, target: str) -> str | None:
+        return "deny" if target.endswith(".ListResourcesForWebACL") else None
+
+    evidence = tmp_path / "evidence"
+    with misbehaving_proxy(moto_endpoint, decide) as proxy, environment(proxy, aws_config_dir):
+        code, doc, _ = _scan("--evidence", str(evidence))
+    assert code == 3  # an error result: the scan is incomplete
+    assert [c for c in doc["coverage"] if c["status"] != "collected"] == []
     snapshot = json.loads((evidence / "snapshot.json").read_text())
     (acl,) = [r for r in snapshot["resources"] if r["kind"] == "aws_wafv2_web_acl"]
     assert "associated_resources" not in acl["attributes"]
     assert acl["attributes"]["rules"]
-    assert acl["unknown"]["associated_resources"].startswith("aws_lb not collected: ")
-    assert "throttled after 2 attempts" in acl["unknown"]["associated_resources"]
+    reason = acl["unknown"]["associated_resources"]
+    assert reason.startswith("wafv2:ListResourcesForWebACL denied (AccessDeniedException"), reason
+    (alb,) = [
+        r
+        for r in baseline.snapshot["resources"]
+        if r["kind"] == "aws_lb" and r["name"] == "hard-alb"
+    ]
+    base = {(r["control_id"], r["resource_id"]): r["status"] for r in baseline.doc["results"]}
+    got = {(r["control_id"], r["resource_id"]): r["status"] for r in doc["results"]}
+    assert base[("ACC-02", alb["id"])] == "pass"
+    assert got[("ACC-02", alb["id"])] == "error"
+    assert {k: v for k, v in got.items() if k != ("ACC-02", alb["id"])} == {
+        k: v for k, v in base.items() if k != ("ACC-02", alb["id"])
+    }
 
 
 def test_a_region_that_times_out_gives_errors_for_that_region_only(

@@ -5,8 +5,7 @@ Order of work:
    enabled regions, unless --regions);
 2. wave 1: one unit per (account, region, service) on a bounded thread pool; account-level
    kinds (the S3 account public access block) once per account;
-3. wave 2: per (account, region), the KMS keys that wave 1's resources reference, and the
-   WAF web ACLs with their associations looked up per load balancer and API stage;
+3. wave 2: per (account, region), the KMS keys that wave 1's resources reference;
 4. joins (cheap relations folded in: volume encryption into instances, the account public
    access block into buckets, KMS key ARNs and managers into the references);
 5. one Coverage per (account, region, kind) attempted; redaction of everything kept.
@@ -219,7 +218,7 @@ class AwsCollector:
 
         by_service: dict[str, list[ResourceType]] = defaultdict(list)
         for rt in RESOURCE_TYPES:
-            if not rt.second_wave:
+            if not rt.from_references:
                 by_service[rt.service].append(rt)
 
         health: dict[tuple[str, str], RegionHealth] = defaultdict(RegionHealth)
@@ -256,18 +255,12 @@ class AwsCollector:
                 for kr in future.result():
                     results[(account.account_id, kr.region)][kr.kind] = kr
 
-            second: list[tuple[Any, str, ResourceType, list[str], Future[list[KindResult]]]] = []
+            second: list[tuple[Any, str, Future[list[KindResult]]]] = []
             for account, regions in plans:
                 for region in regions:
                     kinds = results[(account.account_id, region)]
-                    for rt in (t for t in RESOURCE_TYPES if t.second_wave):
-                        if rt.from_references:
-                            refs = kms_references(kinds, account.account_id, region)
-                            gaps = []
-                        else:
-                            refs, gaps = lookup_references(
-                                rt, kinds, self._unit_of(account, region)
-                            )
+                    for rt in (t for t in RESOURCE_TYPES if t.from_references):
+                        refs = kms_references(kinds, account.account_id, region)
                         future = pool.submit(
                             self._unit,
                             account,
@@ -278,24 +271,18 @@ class AwsCollector:
                             progress,
                             refs,
                         )
-                        second.append((account, region, rt, gaps, future))
-            for account, region, rt, gaps, future in second:
+                        second.append((account, region, future))
+            for account, region, future in second:
                 kinds = results[(account.account_id, region)]
                 for kr in future.result():
-                    if rt.from_references:
-                        # Keys referenced by a kind that could not be read are unknown keys.
-                        missing = [
-                            f"{k} not collected"
-                            for k, other in kinds.items()
-                            if other.error and k in BY_KIND and BY_KIND[k].kms_refs
-                        ]
-                        if missing and not kr.error:
-                            kr.error = "the keys in use are unknown: " + ", ".join(sorted(missing))
-                    elif gaps and not kr.error:
-                        # What the lookups would have told about resources never read.
-                        paths = [p for d in rt.context if d.each_reference for p in d.unknown]
-                        for r in kr.resources:
-                            mark_unknown(r, dict.fromkeys(paths, "; ".join(gaps)))
+                    # Keys referenced by a kind that could not be read are unknown keys.
+                    missing = [
+                        f"{k} not collected"
+                        for k, other in kinds.items()
+                        if other.error and k in BY_KIND and BY_KIND[k].kms_refs
+                    ]
+                    if missing and not kr.error:
+                        kr.error = "the keys in use are unknown: " + ", ".join(sorted(missing))
                     kinds[kr.kind] = kr
 
         for account, regions in plans:
@@ -354,23 +341,6 @@ def kms_references(kinds: dict[str, KindResult], account: str, region: str) -> l
                     if isinstance(value, str) and value and _same_place(value, account, region):
                         refs.add(value)
     return sorted(refs)
-
-
-def lookup_references(
-    rt: ResourceType, kinds: dict[str, KindResult], unit: Unit
-) -> tuple[list[str], list[str]]:
-    """The resources a wave-2 kind looks up one by one (rt.lookups), and the reasons some
-    could not be named: a looked-up kind that was not read in this account and region."""
-    refs: list[str] = []
-    gaps: list[str] = []
-    for lookup in rt.lookups:
-        kr = kinds.get(lookup.kind)
-        if kr is None or kr.error:
-            gaps.append(f"{lookup.kind} not collected: {kr.error if kr else 'not read'}")
-            continue
-        for raw in kr.raws:
-            refs.extend(lookup.arns(raw, unit))
-    return sorted(set(refs)), gaps
 
 
 def _same_place(ref: str, account: str, region: str) -> bool:

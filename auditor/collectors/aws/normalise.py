@@ -883,9 +883,13 @@ def wafv2_web_acl(raw: dict[str, Any], u: Unit) -> Normalised:
                 "action": _waf_action(r),
             }
         )
-    # GetWebACLForResource per protected resource: {resource ARN: its web ACL's ARN}.
-    lookups = (raw.get("_context") or {}).get("associations") or {}
-    associated = sorted(ref for ref, acl in lookups.items() if acl == raw["ARN"])
+    # ListResourcesForWebACL per protected resource type (regional web ACLs only): the
+    # ARNs of the load balancers and API Gateway stages
+    # (arn:aws:apigateway:<region>::/restapis/<id>/stages/<name>) it protects. A failed
+    # call leaves its answer None and the machinery marks the attribute unknown.
+    associated = sorted(
+        {arn for key in ("load_balancers", "api_stages") for arn in raw.get(key) or []}
+    )
     return Normalised(
         id=raw["ARN"],
         name=raw.get("Name") or raw["ARN"],

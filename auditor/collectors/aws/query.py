@@ -273,11 +273,7 @@ def read_kind(
     context_unknown: dict[str, str] = {}
     for d in rt.context:
         try:
-            if d.each_reference:  # looked up only where there are items to tell about
-                refs = (references or []) if items else []
-                context[d.key] = {ref: _context_answer(d, reader, unit, ref) for ref in refs}
-            else:
-                context[d.key] = _context_answer(d, reader, unit, None)
+            context[d.key] = _context_answer(d, reader, unit)
         except CallFailed as exc:
             if not d.unknown:
                 result.error = exc.reason
@@ -353,9 +349,9 @@ def read_kind(
     return result
 
 
-def _context_answer(d: Detail, reader: Reader, unit: Unit, ref: str | None) -> Any:
-    """One region-level answer (or one per reference): None where nothing is configured."""
-    answer = reader.run(d.call, _expand(d.call.params(ref, unit) if d.call.params else {})[0])
+def _context_answer(d: Detail, reader: Reader, unit: Unit) -> Any:
+    """One region-level answer: None where nothing is configured."""
+    answer = reader.run(d.call, _expand(d.call.params({}, unit) if d.call.params else {})[0])
     return None if answer is ABSENT else answer
 
 

@@ -82,18 +82,6 @@ class Detail:
     call: Call
     unknown: tuple[str, ...] = ()
     when: Callable[[Raw], bool] | None = None
-    # In `context` only: called once per reference (see ResourceType.lookups), its
-    # params receiving the reference; the answers land as {reference: answer}.
-    each_reference: bool = False
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """The resources of another kind (read in the first wave) that a wave-2 kind looks up
-    one by one: `arns` gives the references each raw item of `kind` contributes."""
-
-    kind: str
-    arns: Callable[[Raw, Unit], list[str]]
 
 
 @dataclass(frozen=True)
@@ -127,20 +115,13 @@ class ResourceType:
     level: str = "region"
     # The enum answer is the item itself (GetEbsEncryptionByDefault).
     singleton: bool = False
-    # Items come from the KMS key references other kinds hold (see query.kms_references).
+    # Items come from the KMS key references other kinds hold (see
+    # collector.kms_references): read in a second wave, after the kinds that hold them.
     from_references: bool = False
-    # The kinds whose resources `each_reference` context calls look up (WAF associations
-    # per load balancer and API stage). Like from_references, read after the first wave.
-    lookups: tuple[Lookup, ...] = ()
     # Attribute paths (dotted; lists flattened) that hold KMS key references.
     kms_refs: tuple[str, ...] = ()
     # The joins that complete this kind after collection (documented in docs/aws.md).
     notes: str = ""
-
-    @property
-    def second_wave(self) -> bool:
-        """Read after the first wave, from references its kinds hold."""
-        return self.from_references or bool(self.lookups)
 
 
 def field_at(raw: Raw, path: str) -> Any:
@@ -192,16 +173,6 @@ def _tags_batch(id_field: str) -> Batch:
         value="Tags",
         unknown=("tags",),
     )
-
-
-def _rest_stage_arns(raw: Raw, u: Unit) -> list[str]:
-    api = u.arn("apigateway", f"/restapis/{raw['id']}", account=False)
-    return [f"{api}/stages/{s['stageName']}" for s in raw.get("stages") or []]
-
-
-def _alb_arns(raw: Raw, u: Unit) -> list[str]:
-    # Web ACLs protect application load balancers only.
-    return [raw["LoadBalancerArn"]] if raw.get("Type", "application") == "application" else []
 
 
 def _ec2(
@@ -283,6 +254,19 @@ def _wafv2_scopes(raw: Raw, u: Unit) -> list[Params]:
     if u.region == "us-east-1":
         scopes.append({"Scope": "CLOUDFRONT"})
     return scopes
+
+
+# The protected resource types whose associations a regional web ACL is asked for:
+# raw key -> ListResourcesForWebACL ResourceType (the load balancers and REST API
+# stages the controls judge).
+WAF_PROTECTED: dict[str, str] = {
+    "load_balancers": "APPLICATION_LOAD_BALANCER",
+    "api_stages": "API_GATEWAY",
+}
+
+
+def _regional(raw: Raw) -> bool:
+    return (raw.get("_params") or {}).get("Scope") == "REGIONAL"
 
 
 RESOURCE_TYPES: tuple[ResourceType, ...] = (
@@ -502,30 +486,15 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         normalise=n.apigatewayv2_api,
     ),
     # --- WAFv2 (no botocore paginators: NextMarker tokens) --------------------------------
-    # Read after the first wave: the associations are looked up per protected resource
-    # (GetWebACLForResource on every application load balancer and REST API stage read
-    # in the region), the per-resource lookup AWS documents; a resource none protects
-    # answers a null web ACL.
+    # The associations of each regional web ACL: one ListResourcesForWebACL per protected
+    # resource type (the batch call: every ARN a web ACL protects in one answer, instead of
+    # a GetWebACLForResource per load balancer and API stage). CloudFront web ACLs are
+    # not asked (CloudFront lists its distributions by web ACL, not WAFv2).
     ResourceType(
         kind="aws_wafv2_web_acl",
         service="wafv2",
         enum=Call(
             "ListWebACLs", "WebACLs[]", params=_wafv2_scopes, tokens=("NextMarker", "NextMarker")
-        ),
-        lookups=(Lookup("aws_lb", _alb_arns), Lookup("aws_api_gateway_rest_api", _rest_stage_arns)),
-        context=(
-            Detail(
-                "associations",
-                Call(
-                    "GetWebACLForResource",
-                    "WebACL.ARN",
-                    params=lambda ref, u: {"ResourceArn": ref},
-                    single=True,
-                    absent=("WAFNonexistentItemException",),
-                ),
-                unknown=("associated_resources",),
-                each_reference=True,
-            ),
         ),
         details=(
             detail(
@@ -533,6 +502,19 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
                 "GetWebACL",
                 by={"Name": "Name", "Id": "Id", "Scope": "_params.Scope"},
                 single=True,
+            ),
+            *(
+                detail(
+                    key,
+                    "ListResourcesForWebACL",
+                    "ResourceArns",
+                    by={"WebACLArn": "ARN"},
+                    fixed={"ResourceType": resource_type},
+                    single=True,
+                    unknown=("associated_resources",),
+                    when=_regional,
+                )
+                for key, resource_type in WAF_PROTECTED.items()
             ),
         ),
         normalise=n.wafv2_web_acl,

@@ -132,7 +132,7 @@ test_alb_unknown if {
 }
 
 test_alb_unknown_associations_elsewhere_do_not_count if {
-	assoc := data.auditor.lib.testing.unknown(_acl([_rate], null), {"associated_resources": "wafv2:GetWebACLForResource denied"})
+	assoc := data.auditor.lib.testing.unknown(_acl([_rate], null), {"associated_resources": "wafv2:ListResourcesForWebACL denied"})
 	elsewhere := object.union(assoc, {"region": "eu-west-1"})
 	_verdict([_gpu, _tg, _listener, _lb("application"), elsewhere], "lb") == "fail"
 	other_account := object.union(assoc, {"account": "210987654321"})
