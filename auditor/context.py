@@ -64,14 +64,16 @@ class Environment:
 
 @contextmanager
 def cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one command.
+    """Pause Python's cyclic garbage collector for one command (auditor.cli.main).
 
     A scan holds hundreds of thousands of small dicts and lists (the snapshot, the
     engine's input and answers, the results); every full collection walks all of them.
     At 100,000 resources that was about 2 s of a run (loading and building the snapshot
-    and the result document twice as slow), while the data is acyclic trees that
-    reference counting frees anyway. Re-enabled (and a collection run) afterwards, so
-    that a caller in the same process (tests, an embedding program) is unaffected.
+    and the result document twice as slow), while that data is acyclic trees that
+    reference counting frees anyway. Collection runs with it on again
+    (cycle_collector_running): SDK clients and retried calls make cyclic garbage there.
+    Re-enabled (and a collection run) afterwards, so that a caller in the same process
+    (tests, an embedding program) is unaffected.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -84,3 +86,17 @@ def cycle_collector_paused() -> Iterator[None]:
             # must be dropped on the thread that made it, not on whichever thread (a
             # collector's pool, a test server) happens to trigger the next collection.
             gc.collect()
+
+
+@contextmanager
+def cycle_collector_running() -> Iterator[None]:
+    """The cyclic collector on for a block inside cycle_collector_paused (collection:
+    boto3 clients are cyclic, and an organisation-wide scan makes thousands), then back
+    to how it was."""
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was_enabled:
+            gc.disable()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.collectors.base import Collector
 from auditor.config import Config, load_config
-from auditor.context import Environment
+from auditor.context import Environment, cycle_collector_running
 from auditor.document import RunInfo, build_document, exit_status, now_utc
 from auditor.errors import InputError
 from auditor.exitcodes import ExitStatus
@@ -80,9 +80,10 @@ def collect(sources: SourceOptions, env: Environment) -> Snapshot:
             "--manifests PATH or --k8s)"
         )
     snapshot = Snapshot(created_at=now_utc())
-    for collector in collectors:
-        env.progress(f"collecting {collector.name}")
-        snapshot.extend(collector.collect(env.progress))
+    with cycle_collector_running():
+        for collector in collectors:
+            env.progress(f"collecting {collector.name}")
+            snapshot.extend(collector.collect(env.progress))
     env.end_progress()
     return snapshot
 

@@ -93,9 +93,12 @@ def test_cycle_collector_is_paused_for_a_command_and_restored_after() -> None:
     main() in process, as these tests do, must get it back on."""
     import gc
 
-    from auditor.context import cycle_collector_paused
+    from auditor.context import cycle_collector_paused, cycle_collector_running
 
     with cycle_collector_paused():
+        assert not gc.isenabled()
+        with cycle_collector_running():  # collection: SDK clients make cyclic garbage
+            assert gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
     res = run_cli("policy", "list")
