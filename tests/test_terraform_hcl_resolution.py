@@ -152,6 +152,177 @@ def test_variables_in_object_lists_passed_to_a_module() -> None:
 
 
 # ---------------------------------------------------------------------------------
+# Strings of literal text and references: `"${aws_s3_bucket.x.arn}/"`
+
+
+def test_bucket_arn_and_slash_selects_the_bucket() -> None:
+    """As a plan gives it: the selector is computed from the bucket, whose name is
+    written, so LOG-02 sees the objects of acme-models-dev selected."""
+    trail = collect("hcl/interpolation")["aws_cloudtrail.models"]
+    assert trail.unknown == {}
+    assert trail.attributes["data_resources"] == [
+        {"type": "AWS::S3::Object", "values": ["arn:aws:s3:::acme-models-dev/"]}
+    ]
+
+
+def test_bucket_arn_of_a_bucket_without_a_name_stays_unknown() -> None:
+    resources = collect("hcl/interpolation")
+    scratch = resources["aws_cloudtrail.scratch"]
+    assert "data_resources" not in scratch.attributes
+    assert scratch.unknown == {
+        "data_resources": "the name of bucket aws_s3_bucket.scratch is not written"
+    }
+    unset = resources["aws_cloudtrail.unset"]
+    assert "data_resources" not in unset.attributes
+    assert unset.unknown == {"data_resources": "variable suffix has no value"}
+
+
+def test_url_computed_from_a_resource_is_known_after_apply() -> None:
+    """`"https://${aws_lb.api.dns_name}/v1"` is computed from the load balancer (a plan's
+    Ref to it); literal text with a variable that has a value is the text."""
+    model = collect("hcl/interpolation")["aws_sagemaker_model.api"]
+    [container] = model.attributes["containers"]
+    assert "image" not in container
+    assert container["model_data_url"] == "s3://acme-models-dev/model-dev.tar.gz"
+    assert model.unknown == {"containers.0.image": "known after apply: computed from aws_lb.api"}
+
+
+def test_template_parts_resolve_as_a_plan_would() -> None:
+    from auditor.collectors.terraform.hcl import HclResolver, HclScope
+
+    resolver = HclResolver()
+    resolver.index("").add("aws_lb.api")
+    resolver.variables[("", "", "env")] = "dev"
+    resolver.variables[("", "", "count")] = 3
+    resolver.variables[("", "", "none")] = None
+    resolver.variables[("", "", "names")] = ["a", "b"]
+    scope = HclScope("", "")
+
+    def resolve(text: str) -> object:
+        return resolver._string(scope, text, 0)
+
+    assert resolve("https://${aws_lb.api.dns_name}/v1") == Ref(("aws_lb.api",))
+    assert resolve("${var.env}-${var.count}") == "dev-3"
+    assert resolve("${var.env}-${aws_lb.api.arn}") == Ref(("aws_lb.api",))
+    assert resolve("x-${var.missing}") == Unknown("variable missing has no value")
+    for text in (
+        "x-${var.none}",
+        "x-${var.names}",
+        "x-${lower(var.env)}",
+        "$${var.env}-${var.env}",
+        "%{if true}${var.env}%{endif}-x",
+    ):
+        assert isinstance(resolve(text), Unknown), text
+    assert resolve("x-${aws_lb.gone.arn}") == Unknown(
+        "aws_lb.gone is not in the parsed configuration"
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Conditionals: `var.kms_key_arn == null ? "AES256" : "aws:kms"`
+
+
+def test_checkov_renders_the_null_conditional_wrongly() -> None:
+    """The precondition of the evaluation below: checkov gives "aws:kms" for a null
+    variable compared `== null`, and cuts a chosen ARN at its first ":"."""
+    vertices, _errors, _base = render(FIXTURES / "hcl/null-conditional")
+    by_name = {v.name: v.attributes for v in vertices}
+
+    def default(name: str) -> dict[str, object]:
+        rule = by_name[f"aws_s3_bucket_server_side_encryption_configuration.{name}"]["rule"]
+        rule = rule[0] if isinstance(rule, list) else rule
+        block = rule["apply_server_side_encryption_by_default"]
+        return block[0] if isinstance(block, list) else block
+
+    assert default("eq_null")["sse_algorithm"] == "aws:kms"
+    assert default("set")["kms_master_key_id"] == "arn"
+
+
+def _encryption(resource: Resource) -> tuple[object, object]:
+    encryption = resource.attributes["encryption"]
+    return encryption.get("sse_algorithm"), encryption.get("kms_master_key_id")
+
+
+def test_conditionals_on_a_null_variable_give_terraforms_values() -> None:
+    resources = collect("hcl/null-conditional")
+    assert _encryption(resources["aws_s3_bucket.eq_null"]) == ("AES256", None)
+    assert _encryption(resources["aws_s3_bucket.ne_null"]) == ("AES256", "alias/aws/s3")
+    assert _encryption(resources["aws_s3_bucket.set"]) == (
+        "aws:kms",
+        "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    )
+    assert _encryption(resources["module.plain.aws_s3_bucket.this"]) == ("AES256", None)
+    for address in ("eq_null", "ne_null", "set"):
+        assert resources[f"aws_s3_bucket.{address}"].unknown == {}
+    tokens = {
+        rid: r.attributes["metadata_options"]["http_tokens"]
+        for rid, r in resources.items()
+        if rid.startswith("aws_instance.")
+    }
+    assert tokens == {
+        "aws_instance.gpu": "required",  # a boolean variable
+        "aws_instance.counted[0]": "required",  # count.index == 0
+        "aws_instance.counted[1]": "optional",
+        'aws_instance.keyed["serve"]': "required",  # each.key == "serve"
+        'aws_instance.keyed["train"]': "optional",
+    }
+
+
+def test_conditional_module_arguments_are_evaluated_in_the_caller() -> None:
+    """checkov renders `sse_algorithm = var.kms_key_arn == null ? ...` passed to a module
+    into the module's resources as "aws:kms", and the chosen ARN cut at ":"."""
+    chosen = collect("hcl/null-conditional")["module.chosen.aws_s3_bucket.this"]
+    assert _encryption(chosen) == (
+        "AES256",
+        "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    )
+    assert chosen.unknown == {}
+
+
+def test_conditionals_in_dynamic_blocks() -> None:
+    """On a variable, and on the iterator's value (which checkov leaves as the text
+    `True ? "0.0.0.0/0" : "10.0.0.0/8"`): static block first, then one per element."""
+    resources = collect("hcl/null-conditional")
+    assert _encryption(resources["aws_s3_bucket.dynamic"]) == ("AES256", None)
+    group = resources["aws_security_group.api"]
+    assert [(r["from_port"], r["cidr_blocks"]) for r in group.attributes["ingress"]] == [
+        (22, ["10.0.0.0/8"]),
+        (443, ["0.0.0.0/0"]),
+        (8443, ["10.0.0.0/8"]),
+    ]
+    assert group.unknown == {}
+
+
+def test_conditionals_that_cannot_be_evaluated_are_unknown() -> None:
+    """Never guessed: a variable without a value, a key known only after apply."""
+    resources = collect("hcl/null-conditional")
+    unset = resources["aws_s3_bucket.unset"]
+    assert "sse_algorithm" not in unset.attributes["encryption"]
+    assert unset.unknown["encryption.sse_algorithm"] == "variable unset has no value"
+    keyed = resources["module.keyed.aws_s3_bucket.this"]
+    assert "sse_algorithm" not in keyed.attributes["encryption"]
+    assert keyed.unknown["encryption.sse_algorithm"] == (
+        "known after apply: computed from aws_kms_key.cmk"
+    )
+    assert keyed.attributes["encryption"]["kms_master_key_id"] == "aws_kms_key.cmk"
+
+
+def test_conditional_expressions_are_split_at_the_top_level() -> None:
+    from auditor.collectors.terraform.hcl import _has_conditional, _split_conditional
+
+    assert _split_conditional('a == null ? "x" : "y"') == ("a == null", '"x"', '"y"')
+    assert _split_conditional("a ? b ? c : d : e ? f : g") == ("a", "b ? c : d", "e ? f : g")
+    assert _split_conditional('a == "x?y:z" ? {k: 1} : [for x in y : x]') == (
+        'a == "x?y:z"',
+        "{k: 1}",
+        "[for x in y : x]",
+    )
+    assert _split_conditional("lookup(m, a ? b : c)") is None
+    assert _has_conditional("${lookup(m, a ? b : c)}")
+    assert not _has_conditional('what? ${"a?b"}')
+
+
+# ---------------------------------------------------------------------------------
 # The lean import of checkov
 
 

@@ -66,6 +66,7 @@ class Rendered:
     """checkov's parse of each file (by TFDefinitionKey) before rendering: where a
     rendered value came out broken, hcl.py reads the expression as written."""
     _resources: dict[tuple[str, str, str], dict[str, Any]] | None = field(default=None, repr=False)
+    _modules: dict[tuple[str, str], dict[str, Any]] | None = field(default=None, repr=False)
 
     def resource_as_written(self, file: str, rtype: str, name: str) -> dict[str, Any]:
         """The body of `resource "rtype" "name"` in `file` as parsed, before rendering
@@ -81,6 +82,20 @@ class Rendered:
                             if isinstance(body, dict):
                                 self._resources.setdefault((str(path), btype, bname), body)
         return self._resources.get((file, rtype, name), {})
+
+    def module_as_written(self, file: str, name: str) -> dict[str, Any]:
+        """The body of `module "name"` in `file` as parsed, before rendering (empty when
+        not found): the arguments of the call as written."""
+        if self._modules is None:
+            self._modules = {}
+            for key, parsed in self.definitions.items():
+                path = getattr(key, "file_path", key)
+                blocks = parsed.get("module", []) if isinstance(parsed, dict) else []
+                for block in blocks if isinstance(blocks, list) else []:
+                    for mname, body in block.items() if isinstance(block, dict) else ():
+                        if isinstance(body, dict):
+                            self._modules.setdefault((str(path), mname), body)
+        return self._modules.get((file, name), {})
 
 
 def render(target: Path, memoise: bool = True) -> tuple[list[Any], dict[str, Exception], str]:

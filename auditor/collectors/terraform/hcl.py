@@ -3,7 +3,7 @@
 checkov parses every file on its own (a malformed file is reported and the others are
 still read), loads local modules, and renders variables, locals and `count`/`for_each`
 into each resource's attributes (checkov_graph.py). We read those rendered attributes,
-once, and never run checkov's checks. Two things are done here rather than by checkov:
+once, and never run checkov's checks. Some things are done here rather than by checkov:
 
 - dynamic blocks are expanded here: checkov's expansion drops the static blocks of the
   same name (a static `egress` next to a `dynamic "egress"` is lost);
@@ -15,14 +15,24 @@ once, and never run checkov's checks. Two things are done here rather than by ch
   tfvars or the caller's argument);
 - a `jsonencode(...)` value whose rendering checkov broke (a list mixing `x.arn` and
   `"${x.arn}/*"`) is read from the expression as written (`HclResolver.
-  jsonencode_as_written`).
+  jsonencode_as_written`);
+- a string of literal text and references (`"${aws_s3_bucket.b.arn}/"`) is resolved as a
+  plan gives it: the text when every part is known, a `Ref` to the resources it is
+  computed from, or an Unknown with the reason (`HclResolver._template`);
+- a conditional (`var.k == null ? "AES256" : "aws:kms"`), which checkov renders wrongly
+  (a null variable compares unequal to null; a chosen value is cut at its first ":"), is
+  evaluated from the expression as written, in a resource, a dynamic block's content or
+  a module call's argument; a condition that cannot be evaluated makes the value
+  unknown (`HclResolver.conditional_as_written`).
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -32,7 +42,7 @@ from auditor.collectors.base import Progress, no_progress
 from auditor.collectors.terraform.checkov_graph import SOURCE, Rendered, render_directory
 from auditor.collectors.terraform.normalise import is_relevant, make_snapshot, normalise
 from auditor.collectors.terraform.parallel_parse import error_message
-from auditor.collectors.terraform.raw import Ref, TfResource, Unknown
+from auditor.collectors.terraform.raw import KNOWN_AFTER_APPLY, Ref, TfResource, Unknown
 from auditor.collectors.terraform.references import (
     AddressIndex,
     Step,
@@ -145,6 +155,13 @@ class _VertexReader:
         # (resource, attribute, expression as written) of the jsonencode(...) values
         # checkov could not render: evaluated once every resource address is known.
         self.as_written: list[tuple[TfResource, str, Any]] = []
+        # (resource, container, key, expression as written) of the values written as a
+        # conditional (`a == null ? b : c`), which checkov renders wrongly: evaluated here
+        # once every resource address is known.
+        self.conditionals: list[tuple[TfResource, Any, Any, str]] = []
+        # (calling scope, module instance, variable key, argument as written) of the
+        # module arguments written with a conditional, evaluated in the caller's scope.
+        self.module_conditionals: list[tuple[HclScope, str, tuple[str, str, str], Any]] = []
 
     def read(self, vertices: list[Any]) -> Parsed:
         from checkov.terraform.graph_builder.graph_components.block_types import BlockType
@@ -169,6 +186,15 @@ class _VertexReader:
             resource = self._resource(vertex)
             if resource is not None:
                 parsed.resources.append(resource)
+        ordered = sorted(self.module_conditionals, key=lambda c: c[1].count("module."))
+        for caller, instance, variable, raw in ordered:
+            self.resolver.variables[variable] = (
+                self.resolver.evaluate_conditional(caller, instance, raw)
+                if isinstance(raw, str)
+                else Unknown(f"a conditional in the argument {variable[2]} is not evaluated")
+            )
+        for resource, container, key, text in self.conditionals:
+            container[key] = self.resolver.conditional_as_written(resource, text)
         for resource, key, written in self.as_written:
             resource.values[key] = self.resolver.jsonencode_as_written(resource, written)
         return parsed
@@ -216,7 +242,17 @@ class _VertexReader:
         scope = self._scope(vertex)
         attributes = vertex.attributes
         value = _unwrap(attributes["default"]) if "default" in attributes else NO_VALUE
-        self.resolver.variables[(scope.root, scope.prefix, vertex.name)] = value
+        key = (scope.root, scope.prefix, vertex.name)
+        self.resolver.variables[key] = value
+        module = getattr(vertex, "source_module_object", None)
+        if module is not None:
+            # checkov renders a conditional argument of the call wrongly, as it does a
+            # resource's: the argument as written is evaluated in the caller's scope.
+            call = self.rendered.module_as_written(module.path, module.name)
+            raw = _unwrap(call.get(vertex.name))
+            if any(_has_conditional(text) for text in _strings_in(raw)):
+                caller = HclScope(scope.root, parent_prefix(scope.prefix) or "")
+                self.module_conditionals.append((caller, scope.prefix, key, raw))
 
     def _provider(self, vertex: Any) -> None:
         scope = self._scope(vertex)
@@ -261,18 +297,15 @@ class _VertexReader:
         rid = self.resolver.resource_id(scope.root, address)
         name = vertex.name.split(".", 1)[1] if "." in vertex.name else vertex.name
         provider = self._provider_of(scope.root, rtype, attributes.get("__provider_address__"))
-        values = _values(attributes, _raw_config(vertex))
+        generated: _Generated = {}
+        values = _values(attributes, _raw_config(vertex), generated)
         default_tags = provider.get("default_tags")
         if isinstance(default_tags, dict):
             # What the plan calls tags_all: the provider's default tags under the own.
             own = values.get("tags")
             values["tags"] = {**default_tags, **(own if isinstance(own, dict) else {})}
         broken = [key for key, value in values.items() if _unrendered_jsonencode(value)]
-        written = (
-            self.rendered.resource_as_written(vertex.path, rtype, name.split("[", 1)[0])
-            if broken
-            else {}
-        )
+        written = self.rendered.resource_as_written(vertex.path, rtype, name.split("[", 1)[0])
         resource = TfResource(
             id=rid,
             type=rtype,
@@ -288,7 +321,243 @@ class _VertexReader:
             context=HclScope(scope.root, _module_part(address)),
         )
         self.as_written.extend((resource, key, written[key]) for key in broken if key in written)
+        self.conditionals.extend(
+            (resource, container, key, text)
+            for container, key, text in _conditionals(values, written, generated)
+        )
+        self._reread_module_arguments(resource, written, generated)
         return resource
+
+    def _reread_module_arguments(
+        self, resource: TfResource, written: dict[str, Any], generated: _Generated
+    ) -> None:
+        """checkov renders a conditional argument of a module call wrongly into the
+        values that read the variable: those values are read from the expression as
+        written instead (the resolver gives the variable its evaluated value)."""
+        prefix = resource.context.prefix
+        evaluated = {v[2] for _, instance, v, _ in self.module_conditionals if instance == prefix}
+        if not evaluated:
+            return
+        pattern = re.compile(r"\bvar\.(" + "|".join(map(re.escape, evaluated)) + r")\b")
+
+        def reads_evaluated(text: Any) -> bool:
+            return isinstance(text, str) and bool(pattern.search(text))
+
+        found = _conditionals(resource.values, written, generated, wanted=reads_evaluated)
+        for container, key, text in found:
+            if text in ("${[...]}", "${{...}}"):  # a list or object not matched item by item
+                container[key] = Unknown(f"{key} could not be resolved")
+            else:
+                container[key] = text
+
+
+# The blocks a dynamic block generated, by id: (block name, position of the dynamic
+# block among its siblings, iterator, key, value).
+_Generated = dict[int, tuple[str, int, str, Any, Any]]
+# The iterators in scope inside dynamic blocks: (iterator, key, value).
+_Iterators = tuple[tuple[str, Any, Any], ...]
+
+
+def _conditionals(
+    values: Any,
+    written: Any,
+    generated: _Generated,
+    iterators: _Iterators = (),
+    wanted: Callable[[Any], bool] | None = None,
+) -> list[tuple[Any, Any, str]]:
+    """(container, key, expression as written) of each rendered value whose expression
+    holds a conditional (`a ? b : c`): checkov renders those wrongly (a null variable
+    compares as unequal to null; a chosen value holding `:` is cut at it). Nested blocks
+    and objects are matched by position with the parsed body (static blocks come first
+    in the rendered values); the blocks a dynamic block generated are matched with its
+    content, its iterator's key and value written into the expression. (`wanted` picks
+    other expressions than conditionals.)"""
+    wanted = wanted or _has_conditional
+    found: list[tuple[Any, Any, str]] = []
+    if not isinstance(values, dict) or not isinstance(written, dict):
+        return found
+    for key, raw in written.items():
+        if key == "dynamic":
+            found.extend(_dynamic_conditionals(values, raw, generated, iterators, wanted))
+            continue
+        if not isinstance(key, str) or key.startswith("__") or key in _SKIPPED_KEYS:
+            continue
+        if key not in values:
+            text = _unwrap(raw)
+            if wanted(text):  # checkov dropped it: evaluated here
+                found.append((values, key, _with_iterators(text, iterators)))
+            continue
+        if isinstance(raw, list) and raw and all(isinstance(r, dict) for r in raw):
+            rendered = values[key]
+            blocks = [rendered] if isinstance(rendered, dict) else rendered
+            if isinstance(blocks, list):
+                for block, raw_block in zip(blocks, raw, strict=False):
+                    found.extend(_conditionals(block, raw_block, generated, iterators, wanted))
+            continue
+        found.extend(_conditional_items(values, key, _unwrap(raw), generated, iterators, wanted))
+    return found
+
+
+def _dynamic_conditionals(
+    values: dict[str, Any],
+    specs: Any,
+    generated: _Generated,
+    iterators: _Iterators,
+    wanted: Callable[[Any], bool],
+) -> list[tuple[Any, Any, str]]:
+    found: list[tuple[Any, Any, str]] = []
+    specs = specs if isinstance(specs, list) else [specs]
+    for position, spec in enumerate(specs):
+        for name, body in spec.items() if isinstance(spec, dict) else ():
+            body = _unwrap(body)
+            content = _unwrap(body.get("content")) if isinstance(body, dict) else None
+            if not any(wanted(text) for text in _strings_in(content)):
+                continue
+            blocks = values.get(name)
+            for block in blocks if isinstance(blocks, list) else []:
+                origin = generated.get(id(block)) if isinstance(block, dict) else None
+                if origin is None or origin[:2] != (name, position):
+                    continue
+                scope = (*iterators, origin[2:])
+                found.extend(_conditionals(block, content, generated, scope, wanted))
+    return found
+
+
+def _conditional_items(
+    container: Any,
+    key: Any,
+    raw: Any,
+    generated: _Generated,
+    iterators: _Iterators,
+    wanted: Callable[[Any], bool],
+) -> list[tuple[Any, Any, str]]:
+    """The conditionals of one attribute: the whole value, or the items of a list."""
+    if isinstance(raw, str):
+        if not wanted(raw):
+            return []
+        return [(container, key, _with_iterators(raw, iterators))]
+    if isinstance(raw, list):
+        rendered = container[key]
+        if isinstance(rendered, list) and len(rendered) == len(raw):
+            found: list[tuple[Any, Any, str]] = []
+            for i, item in enumerate(raw):
+                found.extend(_conditional_items(rendered, i, item, generated, iterators, wanted))
+            return found
+        if any(wanted(item) for item in _strings_in(raw)):
+            return [(container, key, "${[...]}")]
+        return []
+    if isinstance(raw, dict):
+        rendered = container[key]
+        if isinstance(rendered, dict):
+            return _conditionals(rendered, raw, generated, iterators, wanted)
+        if any(wanted(item) for item in _strings_in(raw)):
+            return [(container, key, "${{...}}")]
+    return []
+
+
+def _with_iterators(text: str, iterators: _Iterators) -> str:
+    """A dynamic block's expression with `<iterator>.key` / `<iterator>.value[.x]` written
+    in as HCL literals (inside a string template, as text); a value that is not a plain
+    literal is left as the reference (it then cannot be resolved: unknown)."""
+    for iterator, key, item in reversed(iterators):
+        if f"{iterator}." not in text:
+            continue
+
+        def literal(match: re.Match[str], key: Any = key, item: Any = item) -> str:
+            value = _iterator_value(match, key, item)
+            in_template = match.group(1) is not None
+            if isinstance(value, str):
+                if in_template:
+                    return value.replace("\\", "\\\\").replace('"', '\\"')
+                return json.dumps(value)
+            if isinstance(value, bool):
+                return "true" if value else "false"
+            if value is None and not in_template:
+                return "null"
+            if isinstance(value, int | float):
+                return str(value)
+            return match.group(0)
+
+        text = _iterator_pattern(iterator).sub(literal, text)
+    return text
+
+
+def _strings_in(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings_in(item)]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings_in(item)]
+    return []
+
+
+def _code(text: str) -> list[tuple[int, str, int]]:
+    """(position, character, nesting depth) of each character of an HCL expression that is
+    code, not the text of a string literal (a string's `${...}` parts are code again)."""
+    out: list[tuple[int, str, int]] = []
+    stack: list[str] = []
+    i, end = 0, len(text)
+    while i < end:
+        char = text[i]
+        if stack and stack[-1] == '"':
+            if char == "\\":
+                i += 2
+                continue
+            if char == '"':
+                stack.pop()
+            elif text.startswith("${", i):
+                stack.append("${")
+                i += 2
+                continue
+            i += 1
+            continue
+        if char == '"':
+            stack.append('"')
+        elif char in "([{":
+            stack.append(char)
+        elif char in ")]}":
+            if stack:
+                stack.pop()
+        else:
+            out.append((i, char, len(stack)))
+        i += 1
+    return out
+
+
+def _has_conditional(text: Any) -> bool:
+    """A `?` in the code of any `${...}` of the text: HCL uses it for conditionals only."""
+    if not isinstance(text, str) or "?" not in text or "${" not in text:
+        return False
+    parts = _interpolations(text)
+    if parts is None:
+        return True
+    return any(
+        char == "?" for part in parts if not isinstance(part, str) for _, char, _ in _code(part[0])
+    )
+
+
+def _split_conditional(expression: str) -> tuple[str, str, str] | None:
+    """`cond ? a : b` → (cond, a, b), split at the top level; None when the expression is
+    not a conditional as a whole (one inside a call or a list, say)."""
+    question = None
+    pending = 0
+    for position, char, depth in _code(expression):
+        if depth:
+            continue
+        if char == "?":
+            if question is None:
+                question = position
+            pending += 1
+        elif char == ":" and question is not None:
+            pending -= 1
+            if pending == 0:
+                return (
+                    expression[:question].strip(),
+                    expression[question + 1 : position].strip(),
+                    expression[position + 1 :].strip(),
+                )
+    return None
 
 
 def _unrendered_jsonencode(value: Any) -> bool:
@@ -334,7 +603,9 @@ def _raw_config(vertex: Any) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _values(attributes: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
+def _values(
+    attributes: dict[str, Any], raw: dict[str, Any], generated: _Generated | None = None
+) -> dict[str, Any]:
     """checkov's rendered attributes in a plan's shape: top-level attributes come wrapped
     in a one-element list, blocks come bare (one) or as a list (several)."""
     values = {
@@ -342,12 +613,15 @@ def _values(attributes: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
         for key, value in attributes.items()
         if not key.startswith("__") and "." not in key and key not in _SKIPPED_KEYS
     }
-    _expand_dynamic(values, attributes.get("dynamic"), raw)
-    _expand_nested_dynamic(values, raw)
+    generated = {} if generated is None else generated
+    _expand_dynamic(values, attributes.get("dynamic"), raw, generated)
+    _expand_nested_dynamic(values, raw, generated)
     return values
 
 
-def _expand_nested_dynamic(values: dict[str, Any], raw: dict[str, Any]) -> None:
+def _expand_nested_dynamic(
+    values: dict[str, Any], raw: dict[str, Any], generated: _Generated
+) -> None:
     """Dynamic blocks inside blocks (an access_config inside a network_interface)."""
     for key, value in values.items():
         blocks = [value] if isinstance(value, dict) else value if isinstance(value, list) else []
@@ -359,16 +633,19 @@ def _expand_nested_dynamic(values: dict[str, Any], raw: dict[str, Any]) -> None:
             raw_block = raw_blocks[i] if i < len(raw_blocks) else None
             raw_block = raw_block if isinstance(raw_block, dict) else {}
             if "dynamic" in block:
-                _expand_dynamic(block, block.pop("dynamic"), raw_block)
-            _expand_nested_dynamic(block, raw_block)
+                _expand_dynamic(block, block.pop("dynamic"), raw_block, generated)
+            _expand_nested_dynamic(block, raw_block, generated)
 
 
-def _expand_dynamic(values: dict[str, Any], dynamic: Any, raw: dict[str, Any]) -> None:
+def _expand_dynamic(
+    values: dict[str, Any], dynamic: Any, raw: dict[str, Any], generated: _Generated
+) -> None:
     """Replace checkov's unrendered copies of each dynamic block's content by one block
     per for_each element, after the static blocks of the same name (which checkov lists
-    first; their number is read from the parsed block)."""
+    first; their number is read from the parsed block). Each block made is recorded in
+    `generated` with the iterator's key and value (for its conditionals)."""
     specs = dynamic if isinstance(dynamic, list) else [dynamic] if isinstance(dynamic, dict) else []
-    for spec in specs:
+    for position, spec in enumerate(specs):
         if not isinstance(spec, dict):
             continue
         for name, body in spec.items():
@@ -393,6 +670,9 @@ def _expand_dynamic(values: dict[str, Any], dynamic: Any, raw: dict[str, Any]) -
                 )
                 continue
             rendered = [_substitute(content, iterator, key, item) for key, item in items]
+            for (key, item), block in zip(items, rendered, strict=True):
+                if isinstance(block, dict):
+                    generated[id(block)] = (name, position, iterator, key, item)
             values[name] = [b for b in static_blocks if isinstance(b, dict)] + rendered
 
 
@@ -482,9 +762,140 @@ class HclResolver:
         selected = self._selection(scope, text, depth)
         if selected is not None:
             return selected
+        if "${" in text and depth < _MAX_DEPTH:
+            template = self._template(scope, text, depth)
+            if template is not None:
+                return template
         if "${" in text or _CALL.match(expression):
             return Unknown(f"expression could not be resolved: {_short(text)}")
         return text
+
+    def _template(self, scope: HclScope, text: str, depth: int) -> Any:
+        """A string of literal text and `${...}` parts (`"${aws_s3_bucket.b.arn}/"`,
+        `"https://${aws_lb.api.dns_name}/v1"`), as a plan gives it: the text when every
+        part has a known value; a `Ref` to the resources the parts are computed from when
+        any is (a plan's value known after apply, with the expression's references); an
+        Unknown, with the part's reason, when a part cannot be known. None when `text` is
+        not such a template (one part and nothing else is read as that part)."""
+        if "$${" in text or "%{" in text:
+            return None  # escapes and template directives are not read here: unknown
+        parts = _interpolations(text)
+        if parts is None or len(parts) < 2 or all(isinstance(p, str) for p in parts):
+            return None
+        out: list[str] = []
+        addresses: list[str] = []
+        for part in parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            resolved = self._string(scope, "${" + part[0] + "}", depth + 1)
+            if isinstance(resolved, Unknown):
+                return resolved
+            if isinstance(resolved, Ref):
+                addresses.extend(a for a in resolved.addresses if a not in addresses)
+                continue
+            piece = _template_text(resolved)
+            if piece is None:
+                return Unknown(f"expression could not be resolved: {_short(text)}")
+            out.append(piece)
+        if addresses:
+            return Ref(tuple(addresses))
+        return "".join(out)
+
+    def conditional_as_written(self, resource: TfResource, text: str) -> Any:
+        """A value written as a conditional (`var.k == null ? "AES256" : "aws:kms"`),
+        evaluated from the expression as written: the condition compares known values
+        (literals, null, variables, anything the resolver knows) with `==` / `!=`, or is
+        one boolean; the value is then the chosen branch, resolved as any value is. A
+        condition that cannot be evaluated, or a conditional inside a larger expression,
+        makes the value unknown, with the reason."""
+        return self.evaluate_conditional(resource.context, resource.id, text)
+
+    def evaluate_conditional(self, scope: HclScope, instance: str, text: str) -> Any:
+        """conditional_as_written() in `scope`, for the resource or module call at the
+        address `instance` (whose key gives `count.index` / `each.key`)."""
+        parts = _interpolations(text.strip())
+        if not parts or len(parts) != 1 or isinstance(parts[0], str):
+            return Unknown(f"a conditional inside an expression is not evaluated: {_short(text)}")
+        return self._conditional(scope, instance, parts[0][0], 0)
+
+    def _conditional(self, scope: HclScope, instance: str, expression: str, depth: int) -> Any:
+        split = _split_conditional(_strip_parens(expression))
+        if split is None or depth >= _MAX_DEPTH:
+            return Unknown(
+                f"a conditional inside an expression is not evaluated: {_short(expression)}"
+            )
+        condition, yes, no = split
+        truth = self._condition(scope, instance, condition)
+        if isinstance(truth, Unknown):
+            return truth
+        return self._branch(scope, instance, yes if truth else no, depth + 1)
+
+    def _condition(self, scope: HclScope, instance: str, condition: str) -> bool | Unknown:
+        condition = _strip_parens(condition)
+        why = Unknown(f"condition {_short(condition)} could not be evaluated")
+        comparisons = [
+            (position, char)
+            for position, char, depth in _code(condition)
+            if depth == 0 and char in "=!<>&|?"
+        ]
+        if not comparisons:
+            value = self._operand(scope, instance, condition)
+            if isinstance(value, Unknown):
+                return value
+            return value if isinstance(value, bool) else why
+        ops = "".join(char for _, char in comparisons)
+        if ops not in ("==", "!=") or comparisons[1][0] != comparisons[0][0] + 1:
+            return why
+        at = comparisons[0][0]
+        left = self._operand(scope, instance, condition[:at].strip())
+        right = self._operand(scope, instance, condition[at + 2 :].strip())
+        for side in (left, right):
+            if isinstance(side, Unknown):
+                return side
+        if left is None or right is None:
+            equal = left is None and right is None
+        elif _kind(left) != _kind(right) or _kind(left) is None:
+            return why
+        else:
+            equal = left == right
+        return equal if ops == "==" else not equal
+
+    def _operand(self, scope: HclScope, instance: str, text: str) -> Any:
+        """A literal or a reference in a condition: its known value, or an Unknown.
+        `count.index` and `each.key` are read from the instance's address."""
+        text = _strip_parens(text)
+        literal = _hcl_literal(text)
+        if literal is not _NOT_A_LITERAL:
+            return literal
+        key = _instance_key(instance)
+        if text == "count.index" and key is not None and instance.endswith(f"[{key}]"):
+            return int(key)
+        if text == "each.key" and key is not None and instance.endswith(f'["{key}"]'):
+            return key
+        if not split_traversal(text):
+            return Unknown(f"{_short(text)} in a condition could not be evaluated")
+        value = self._string(scope, "${" + text + "}", 1)
+        if isinstance(value, Ref):
+            return Unknown(f"{KNOWN_AFTER_APPLY}: computed from {', '.join(value.addresses)}")
+        if isinstance(value, str) and "${" in value:
+            return Unknown(f"{_short(text)} in a condition could not be resolved")
+        if isinstance(value, list | dict) and _holds_marker(value):
+            return Unknown(f"{_short(text)} in a condition could not be resolved")
+        return value
+
+    def _branch(self, scope: HclScope, instance: str, text: str, depth: int) -> Any:
+        """The chosen branch as a value the resolver reads: a literal as its value, a
+        template or any other expression as `${...}` text (resolved when read)."""
+        text = _strip_parens(text)
+        if _split_conditional(text) is not None:
+            return self._conditional(scope, instance, text, depth)
+        literal = _hcl_literal(text)
+        if literal is not _NOT_A_LITERAL:
+            return literal
+        if _one_string(text):
+            return text[1:-1]  # a template: its `${...}` parts are resolved when read
+        return "${" + text + "}"
 
     def jsonencode_as_written(self, resource: TfResource, written: Any) -> Any:
         """`jsonencode({...})` of a literal object, from the expression as written, where
@@ -707,6 +1118,118 @@ def _interpolations(text: str) -> list[str | tuple[str]] | None:
             return None
         parts.append((text[start + 2 : i].strip(),))
         pos = i + 1
+
+
+_NOT_A_LITERAL = object()
+_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _hcl_literal(text: str) -> Any:
+    """null, a boolean, a number or a string without `${...}` (as the parser writes them:
+    `null` may come as `None`); _NOT_A_LITERAL otherwise."""
+    if text in ("null", "None"):
+        return None
+    if text in ("true", "True"):
+        return True
+    if text in ("false", "False"):
+        return False
+    if _NUMBER.fullmatch(text):
+        return int(text) if text.lstrip("-").isdigit() else float(text)
+    if "${" in text or "%{" in text or not _one_string(text):
+        return _NOT_A_LITERAL
+    body = text[1:-1]
+    out, i = [], 0
+    while i < len(body):
+        if body[i] == "\\":
+            escaped = _ESCAPES.get(body[i + 1 : i + 2])
+            if escaped is None:
+                return _NOT_A_LITERAL
+            out.append(escaped)
+            i += 2
+            continue
+        out.append(body[i])
+        i += 1
+    return "".join(out)
+
+
+def _strip_parens(text: str) -> str:
+    """`(a == b)` → `a == b` when the parentheses enclose the whole expression."""
+    text = text.strip()
+    while text.startswith("(") and _closing(text) == len(text) - 1:
+        text = text[1:-1].strip()
+    return text
+
+
+def _one_string(text: str) -> bool:
+    """The text is one string literal (`"a${b}c"`), not `"a" == "b"`."""
+    return text.startswith('"') and _closing(text) == len(text) - 1
+
+
+def _closing(text: str) -> int:
+    """Where the bracket or string opened by the first character of `text` closes; -1
+    when it does not."""
+    stack: list[str] = []
+    i, end = 0, len(text)
+    while i < end:
+        char = text[i]
+        if stack and stack[-1] == '"':
+            if char == "\\":
+                i += 2
+                continue
+            if char == '"':
+                stack.pop()
+            elif text.startswith("${", i):
+                stack.append("${")
+                i += 1
+        elif char == '"':
+            stack.append('"')
+        elif char in "([{":
+            stack.append(char)
+        elif char in ")]}":
+            if not stack:
+                return -1
+            stack.pop()
+        if not stack:
+            return i
+        i += 1
+    return -1
+
+
+def _kind(value: Any) -> str | None:
+    """The kind Terraform compares by: values of different kinds are never equal (and
+    here are not compared at all: the conversion rules are not guessed)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return None
+
+
+def _holds_marker(value: Any) -> bool:
+    if isinstance(value, Ref | Unknown):
+        return True
+    if isinstance(value, list):
+        return any(_holds_marker(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_marker(v) for v in value.values())
+    return False
+
+
+def _template_text(value: Any) -> str | None:
+    """A resolved value as Terraform writes it into a string template; None when it has
+    no such text (null, a list, an object, a reference left unresolved)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, str) and "${" not in value:
+        return value
+    return None
 
 
 def _member(value: Any, key: str) -> Any:
