@@ -32,7 +32,7 @@ import ast
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -492,37 +492,43 @@ def _strings_in(value: Any) -> list[str]:
     return []
 
 
-def _code(text: str) -> list[tuple[int, str, int]]:
-    """(position, character, nesting depth) of each character of an HCL expression that is
-    code, not the text of a string literal (a string's `${...}` parts are code again)."""
-    out: list[tuple[int, str, int]] = []
+def _scan(text: str) -> Iterator[tuple[int, str, int, bool]]:
+    """Walk an HCL expression: (position, character, nesting depth after it, whether it is
+    code) for each character that is not skipped. Strings, `${...}` inside them and
+    brackets nest; a string's text is not code, its `${...}` parts are. A closing bracket
+    that closes nothing gives depth -1."""
     stack: list[str] = []
     i, end = 0, len(text)
     while i < end:
-        char = text[i]
+        char, step, code = text[i], 1, False
         if stack and stack[-1] == '"':
             if char == "\\":
-                i += 2
-                continue
-            if char == '"':
+                step = 2
+            elif char == '"':
                 stack.pop()
             elif text.startswith("${", i):
                 stack.append("${")
-                i += 2
-                continue
-            i += 1
-            continue
-        if char == '"':
+                step = 2
+        elif char == '"':
             stack.append('"')
         elif char in "([{":
             stack.append(char)
         elif char in ")]}":
-            if stack:
-                stack.pop()
+            if not stack:
+                yield i, char, -1, False
+                i += 1
+                continue
+            stack.pop()
         else:
-            out.append((i, char, len(stack)))
-        i += 1
-    return out
+            code = True
+        yield i, char, len(stack), code
+        i += step
+
+
+def _code(text: str) -> list[tuple[int, str, int]]:
+    """(position, character, nesting depth) of each character of an HCL expression that is
+    code, not the text of a string literal (a string's `${...}` parts are code again)."""
+    return [(i, char, depth) for i, char, depth, code in _scan(text) if code]
 
 
 def _has_conditional(text: Any) -> bool:
@@ -1169,30 +1175,9 @@ def _one_string(text: str) -> bool:
 def _closing(text: str) -> int:
     """Where the bracket or string opened by the first character of `text` closes; -1
     when it does not."""
-    stack: list[str] = []
-    i, end = 0, len(text)
-    while i < end:
-        char = text[i]
-        if stack and stack[-1] == '"':
-            if char == "\\":
-                i += 2
-                continue
-            if char == '"':
-                stack.pop()
-            elif text.startswith("${", i):
-                stack.append("${")
-                i += 1
-        elif char == '"':
-            stack.append('"')
-        elif char in "([{":
-            stack.append(char)
-        elif char in ")]}":
-            if not stack:
-                return -1
-            stack.pop()
-        if not stack:
-            return i
-        i += 1
+    for i, _, depth, _ in _scan(text):
+        if depth <= 0:
+            return i if depth == 0 else -1
     return -1
 
 
