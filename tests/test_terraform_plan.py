@@ -212,3 +212,19 @@ def test_unsupported_format_version(tmp_path: Path) -> None:
     path.write_text(json.dumps({"format_version": "2.0", "planned_values": {}}))
     [problem] = collect(str(path)).problems
     assert "format_version" in problem.message
+
+
+def test_everything_inside_an_unknown_block_is_unknown() -> None:
+    """A nested block known only after apply (or unresolvable) makes every value and block
+    read inside it unknown, with its reason: never absent, so never a default."""
+    from auditor.collectors.terraform.engine import Context, Reader
+    from auditor.collectors.terraform.raw import PlainResolver, TfResource, Unknown
+
+    block = Unknown("known after apply")
+    resource = TfResource("aws_ecr_repository.r", "aws_ecr_repository", "r", {"x": block})
+    rd = Reader(Context([resource], PlainResolver()), resource)
+    assert rd.value(block, "scan_on_push") == block
+    assert rd.block(block, "rule") == block
+    assert rd.blocks(block, "rule") == block
+    assert rd.rel(block, "kms_key") == block
+    assert rd.value(None, "scan_on_push") is None  # an absent block stays absent

@@ -246,7 +246,7 @@ def build_bucket(rd: Reader, b: Builder) -> None:
         b.put("policy", parse_json_document(rd.raw(v, "policy")))
     legacy_sse = rd.block(v, "server_side_encryption_configuration")
     if legacy_sse is not None:
-        rule = legacy_sse if isinstance(legacy_sse, Unknown) else rd.block(legacy_sse, "rule")
+        rule = rd.block(legacy_sse, "rule")
         _encryption(rd, b, rule)
     versioning = rd.block(v, "versioning")
     if versioning is not None:
@@ -513,15 +513,11 @@ def build_ecr_repository(rd: Reader, b: Builder) -> None:
     b.put("repository_name", rd.value(v, "name"), to_str)
     b.put("image_tag_mutability", rd.value(v, "image_tag_mutability"), to_str, "MUTABLE")
     scanning = rd.block(v, "image_scanning_configuration")
-    b.put("scan_on_push", _in_block(rd, scanning, "scan_on_push"), to_bool, False)
+    b.put("scan_on_push", rd.value(scanning, "scan_on_push"), to_bool, False)
     encryption = rd.block(v, "encryption_configuration")
-    b.put("encryption_type", _in_block(rd, encryption, "encryption_type"), to_str, "AES256")
-    key = encryption if isinstance(encryption, Unknown) else rd.rel(encryption, "kms_key", KMS)
+    b.put("encryption_type", rd.value(encryption, "encryption_type"), to_str, "AES256")
+    key = rd.rel(encryption, "kms_key", KMS)
     b.put("kms_key", key, to_str)
-
-
-def _in_block(rd: Reader, block: dict[str, Any] | Unknown | None, key: str) -> Any:
-    return block if isinstance(block, Unknown) else rd.value(block, key)
 
 
 def build_kms_key(rd: Reader, b: Builder) -> None:
@@ -589,7 +585,7 @@ def _actions(rd: Reader, b: Builder, actions: list[dict[str, Any]] | Unknown) ->
         ab.put_list("target_groups", _action_target_groups(rd, action))
         redirect = rd.block(action, "redirect")
         for key in ("protocol", "port", "status_code"):
-            value = redirect if isinstance(redirect, Unknown) else rd.value(redirect, key)
+            value = rd.value(redirect, key)
             ab.put(f"redirect_{key}", value, to_str)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from auditor.collectors.terraform.aws_services import LOG_GROUP, nested_block
+from auditor.collectors.terraform.aws_services import LOG_GROUP
 from auditor.collectors.terraform.engine import (
     Builder,
     Built,
@@ -63,7 +63,7 @@ def _num(value: Any) -> int | float:
 def build_rest_api(rd: Reader, b: Builder) -> None:
     v = rd.values
     config = rd.block(v, "endpoint_configuration")
-    types = config if isinstance(config, Unknown) else rd.value(config, "types")
+    types = rd.value(config, "types")
     b.put_list("endpoint_types", ["EDGE"] if types is None else types, to_str)
     b.attrs["methods"] = []
     b.attrs["stages"] = []
@@ -253,7 +253,7 @@ def _rest_stage(ctx: Context, rd: Reader, sb: Builder, api_id: str, settings: li
 def _access_log(rd: Reader, sb: Builder, values: dict[str, Any]) -> None:
     log = rd.block(values, "access_log_settings")
     targets = (*LOG_GROUP, *FIREHOSE)
-    dest = log if isinstance(log, Unknown) else rd.rel(log, "destination_arn", targets)
+    dest = rd.rel(log, "destination_arn", targets)
     sb.put("access_log_destination", dest, to_str)
 
 
@@ -453,7 +453,7 @@ def _priority(rd: Reader, rule: dict[str, Any]) -> int:
 def _waf_rule(rd: Reader, rb: Builder, rule: dict[str, Any]) -> None:
     rb.put("name", rd.value(rule, "name"), to_str)
     statement = rd.block(rule, "statement")
-    rate = nested_block(rd, statement, "rate_based_statement")
+    rate = rd.block(statement, "rate_based_statement")
     if isinstance(rate, Unknown):
         rb.mark_unknown("rate_based", rate.reason)
         rb.mark_unknown("rate_limit", rate.reason)

@@ -55,13 +55,6 @@ def _first(values: list[str] | Unknown) -> str | Unknown | None:
     return values[0] if values else None
 
 
-def nested_block(rd: Reader, block: dict[str, Any] | Unknown | None, key: str) -> Any:
-    """The nested block `key` of a block that may be unknown or absent."""
-    if block is None or isinstance(block, Unknown):
-        return block
-    return rd.block(block, key)
-
-
 def _vpc_of_subnet(rd: Reader, subnet: Any) -> Any:
     """The VPC of a subnet named by a relation: its resource id when the subnet is in the
     input, unknown otherwise (never guessed), None without a subnet."""
@@ -175,7 +168,7 @@ def _eks_encryption(rd: Reader, b: Builder) -> None:
         eb = b.item("encryption_config")
         eb.put_list("resources", rd.value(config, "resources"), to_str)
         provider = rd.block(config, "provider")
-        key = provider if isinstance(provider, Unknown) else rd.rel(provider, "key_arn", KMS)
+        key = rd.rel(provider, "key_arn", KMS)
         eb.put("key_arn", key, to_str)
 
 
@@ -256,7 +249,7 @@ def build_detector(rd: Reader, b: Builder) -> None:
     for name, path in _DATASOURCES:
         block: Any = sources
         for key in path:
-            block = nested_block(rd, block, key)
+            block = rd.block(block, key)
         if block is None:
             continue
         if isinstance(block, Unknown):

@@ -73,13 +73,16 @@ class Reader:
     def values(self) -> dict[str, Any]:
         return self.resource.values
 
-    def raw(self, mapping: dict[str, Any] | None, key: str) -> Any:
-        """The value as resolved: plain, a Ref or an Unknown (None when absent)."""
+    def raw(self, mapping: dict[str, Any] | Unknown | None, key: str) -> Any:
+        """The value as resolved: plain, a Ref or an Unknown (None when absent). Inside an
+        unknown block, everything is unknown for the same reason."""
+        if isinstance(mapping, Unknown):
+            return mapping
         if not isinstance(mapping, dict):
             return None
         return self.ctx.resolver.resolve(self.resource, mapping.get(key))
 
-    def value(self, mapping: dict[str, Any] | None, key: str) -> Any:
+    def value(self, mapping: dict[str, Any] | Unknown | None, key: str) -> Any:
         """A plain fact: a value computed from another resource is unknown."""
         return computed_to_unknown(self.raw(mapping, key))
 
@@ -125,8 +128,13 @@ class Reader:
                     out.append(mapped)
         return out
 
-    def blocks(self, mapping: dict[str, Any] | None, key: str) -> list[dict[str, Any]] | Unknown:
-        """Nested blocks as a list of objects (one block may come as a bare object)."""
+    def blocks(
+        self, mapping: dict[str, Any] | Unknown | None, key: str
+    ) -> list[dict[str, Any]] | Unknown:
+        """Nested blocks as a list of objects (one block may come as a bare object); an
+        unknown enclosing block makes them unknown."""
+        if isinstance(mapping, Unknown):
+            return mapping
         if not isinstance(mapping, dict):
             return []
         value = mapping.get(key)
@@ -140,7 +148,9 @@ class Reader:
             return [v for v in value if isinstance(v, dict)]
         return []
 
-    def block(self, mapping: dict[str, Any] | None, key: str) -> dict[str, Any] | Unknown | None:
+    def block(
+        self, mapping: dict[str, Any] | Unknown | None, key: str
+    ) -> dict[str, Any] | Unknown | None:
         """The first nested block of that name, or None."""
         found = self.blocks(mapping, key)
         if isinstance(found, Unknown):

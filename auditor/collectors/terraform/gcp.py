@@ -156,7 +156,7 @@ def _shielded_vm(rd: Reader, b: Builder) -> None:
         "enable_integrity_monitoring": True,
     }
     for key, default in defaults.items():
-        value = config if isinstance(config, Unknown) else rd.value(config, key)
+        value = rd.value(config, key)
         sb.put(key, value, to_bool, default)
 
 
