@@ -417,3 +417,16 @@ def test_rendering_leaves_checkov_and_os_as_they_were() -> None:
         TerraformBlock.update_inner_attribute,
     )
     assert after == before
+
+
+def test_an_expression_the_evaluator_did_not_foresee_is_unknown_not_a_crash() -> None:
+    from auditor.collectors.terraform.hcl import _unforeseen
+    from auditor.collectors.terraform.raw import Unknown
+
+    def evaluate(text: str) -> str:
+        raise IndexError(f"odd input: {text}")
+
+    value = _unforeseen(evaluate, "a ? b")
+    assert isinstance(value, Unknown)
+    assert value.reason == "expression could not be evaluated: IndexError: odd input: a ? b"
+    assert _unforeseen(str.upper, "ok") == "OK"

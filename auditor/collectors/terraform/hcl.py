@@ -187,16 +187,17 @@ class _VertexReader:
             if resource is not None:
                 parsed.resources.append(resource)
         ordered = sorted(self.module_conditionals, key=lambda c: c[1].count("module."))
+        resolver = self.resolver
         for caller, instance, variable, raw in ordered:
-            self.resolver.variables[variable] = (
-                self.resolver.evaluate_conditional(caller, instance, raw)
+            resolver.variables[variable] = (
+                _unforeseen(resolver.evaluate_conditional, caller, instance, raw)
                 if isinstance(raw, str)
                 else Unknown(f"a conditional in the argument {variable[2]} is not evaluated")
             )
         for resource, container, key, text in self.conditionals:
-            container[key] = self.resolver.conditional_as_written(resource, text)
+            container[key] = _unforeseen(resolver.conditional_as_written, resource, text)
         for resource, key, written in self.as_written:
-            resource.values[key] = self.resolver.jsonencode_as_written(resource, written)
+            resource.values[key] = _unforeseen(resolver.jsonencode_as_written, resource, written)
         return parsed
 
     # -- locations ----------------------------------------------------------------
@@ -490,6 +491,15 @@ def _strings_in(value: Any) -> list[str]:
     if isinstance(value, dict):
         return [s for item in value.values() for s in _strings_in(item)]
     return []
+
+
+def _unforeseen(evaluate: Callable[..., Any], *args: Any) -> Any:
+    """An expression re-read as written (conditionals, jsonencode) that the evaluator did
+    not foresee is unknown, with the error, instead of ending the scan."""
+    try:
+        return evaluate(*args)
+    except Exception as exc:
+        return Unknown(f"expression could not be evaluated: {type(exc).__name__}: {exc}")
 
 
 def _scan(text: str) -> Iterator[tuple[int, str, int, bool]]:
