@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 from pathlib import Path
 
 import pytest
@@ -184,7 +185,11 @@ def test_worker_processes_give_the_same_results_in_the_same_order(control_dir: P
     ]
     snap = Snapshot(resources=resources, coverage=[])
     one = evaluate(control_dir, snap, workers=1)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     two = evaluate(control_dir, snap, workers=2)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # The worker processes ran (and were reaped): their CPU time is the children's.
+    assert after.ru_utime + after.ru_stime > before.ru_utime + before.ru_stime + 0.05
     assert [r.to_dict() for r in two.results] == [r.to_dict() for r in one.results]
     assert [p.to_dict() for p in two.problems] == [p.to_dict() for p in one.problems]
     assert {r.status for r in one.results} == {"pass", "fail", "error"}
