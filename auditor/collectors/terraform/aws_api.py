@@ -27,6 +27,7 @@ from auditor.collectors.terraform.engine import (
     computed_to_unknown,
     to_bool,
     to_int,
+    to_number,
     to_str,
 )
 from auditor.collectors.terraform.raw import Ref, Unknown
@@ -41,18 +42,6 @@ HTTP_INTEGRATION = ("aws_apigatewayv2_integration",)
 WEB_ACL = ("aws_wafv2_web_acl",)
 WEB_ACL_ASSOCIATION = ("aws_wafv2_web_acl_association",)
 FIREHOSE = ("aws_kinesis_firehose_delivery_stream",)
-
-
-def _num(value: Any) -> int | float:
-    """A number written as a number or a rendered string ("20", "0.5")."""
-    if isinstance(value, bool):
-        raise TypeError("bool")
-    if isinstance(value, int | float):
-        return int(value) if float(value).is_integer() else value
-    if isinstance(value, str):
-        number = float(value.strip())
-        return int(number) if number.is_integer() else number
-    raise TypeError(type(value).__name__)
 
 
 # ---------------------------------------------------------------------------------
@@ -198,7 +187,7 @@ def _unset(value: Any) -> Any:
     """The provider writes -1 for a throttling limit that is not set (a plan shows it):
     not set, as in HCL and in the live API's answer."""
     try:
-        return None if value is not None and _num(value) == -1 else value
+        return None if value is not None and to_number(value) == -1 else value
     except (TypeError, ValueError):
         return value
 
@@ -214,7 +203,7 @@ def _throttle(rd: Reader, tb: Builder, key: str, settings: Any, rate: str, burst
         tb.put(key, None)
         return
     th = tb.child(key)
-    th.put("rate_limit", rate_value, _num)
+    th.put("rate_limit", rate_value, to_number)
     th.put("burst_limit", burst_value, to_int)
 
 
@@ -285,7 +274,7 @@ def _usage_plans(ctx: Context, sb: Builder, api_id: str, stage: set[str]) -> Non
             if throttle is None:
                 continue
             tb = sb.item("usage_plan_throttles")
-            tb.put("rate_limit", _unset(rd.value(throttle, "rate_limit")), _num)
+            tb.put("rate_limit", _unset(rd.value(throttle, "rate_limit")), to_number)
             tb.put("burst_limit", _unset(rd.value(throttle, "burst_limit")), to_int)
 
 

@@ -279,6 +279,19 @@ def to_int(value: Any) -> int:
     raise TypeError(type(value).__name__)
 
 
+def to_number(value: Any) -> int | float:
+    """A number written as a number or a rendered string ("20", "0.5"): rates and
+    limits, which may be fractional."""
+    if isinstance(value, bool):
+        raise TypeError("bool")
+    if isinstance(value, int | float):
+        return int(value) if float(value).is_integer() else value
+    if isinstance(value, str):
+        number = float(value.strip())
+        return int(number) if number.is_integer() else number
+    raise TypeError(type(value).__name__)
+
+
 def to_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
