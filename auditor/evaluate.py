@@ -18,7 +18,7 @@ from auditor.engines.base import Engine
 from auditor.model import Coverage, Problem, Resource, Result, Snapshot
 from auditor.policy.loader import Control
 from auditor.rego_queries import Answers, ask
-from auditor.workers import ask_in_workers, auto_workers
+from auditor.workers import ask_in_workers, worker_count
 
 
 @dataclass
@@ -134,8 +134,7 @@ class Evaluator:
     def _answers(
         self, inputs: Iterator[tuple[str, str]], resources: int, scopes: int
     ) -> Iterator[tuple[str, Answers]]:
-        workers = self.workers or auto_workers(resources, scopes)
-        workers = min(workers, scopes)
+        workers = worker_count(self.workers, resources, scopes)
         if workers > 1 and hasattr(self.engine, "replica_args"):
             yield from ask_in_workers(self.engine, self.controls, inputs, workers)
             return

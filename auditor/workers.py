@@ -26,11 +26,14 @@ _engine: Any = None
 _controls: list[Control] = []
 
 
-def auto_workers(resources: int, scopes: int) -> int:
-    """The default for --workers 0 (auto): one per core, for big multi-scope snapshots."""
-    if resources < AUTO_MIN_RESOURCES or scopes < 2:
-        return 1
-    return max(1, min(os.cpu_count() or 1, scopes))
+def worker_count(requested: int, resources: int, scopes: int) -> int:
+    """The processes an evaluation uses: --workers N (0 = auto: one per core for big
+    multi-scope snapshots), never more than there are scopes."""
+    if requested == 0:
+        if resources < AUTO_MIN_RESOURCES or scopes < 2:
+            return 1
+        requested = os.cpu_count() or 1
+    return max(1, min(requested, scopes))
 
 
 def _init(files: list[PolicyFile], config: dict[str, Any], controls: list[Control]) -> None:

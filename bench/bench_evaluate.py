@@ -67,15 +67,14 @@ def peak_rss_mib(who: int = resource.RUSAGE_SELF) -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def _workers(asked: int | None, resources: int, scopes: int) -> tuple[int, str]:
-    """The worker count the evaluator will use: --workers, else the CLI's default (auto)."""
+def _workers(asked: int | None, resources: int, scopes: int) -> tuple[int, int, str]:
+    """(requested, used, how): --workers, else the CLI's default (auto)."""
     from auditor.core import EvalOptions
-    from auditor.workers import auto_workers
+    from auditor.workers import worker_count
 
     requested = EvalOptions().workers if asked is None else asked
-    used = min(requested or auto_workers(resources, scopes), scopes)
     how = "auto (the CLI default)" if requested == 0 else "--workers"
-    return requested, f"{used} ({how})"
+    return requested, worker_count(requested, resources, scopes), how
 
 
 class TimedEngine:
@@ -199,8 +198,8 @@ def _run_child(
     phases["snapshot build (Snapshot.from_dict)"] = time.perf_counter() - t
 
     scopes = len({r.scope for r in snapshot.resources})
-    requested, workers_note = _workers(workers, len(snapshot.resources), scopes)
-    workers_used = int(workers_note.split()[0])
+    requested, workers_used, how = _workers(workers, len(snapshot.resources), scopes)
+    workers_note = f"{workers_used} ({how})"
     options = EvalOptions(policy_dirs=policy_dirs, workers=requested)
     t = time.perf_counter()
     prepared = prepare(options)
