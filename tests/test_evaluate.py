@@ -194,3 +194,18 @@ def test_worker_processes_give_the_same_results_in_the_same_order(control_dir: P
     assert [p.to_dict() for p in two.problems] == [p.to_dict() for p in one.problems]
     assert {r.status for r in one.results} == {"pass", "fail", "error"}
     assert len(one.problems) == 5  # TST-02 fails to evaluate in each of the five scopes
+
+
+def test_worker_count() -> None:
+    """--workers 0 (auto): one process below 20,000 resources or for one scope, else one
+    per core; never more processes than scopes."""
+    import os
+
+    from auditor.workers import worker_count
+
+    cores = os.cpu_count() or 1
+    assert worker_count(0, 19_999, 20) == 1
+    assert worker_count(0, 100_000, 1) == 1
+    assert worker_count(0, 100_000, 20) == min(cores, 20)
+    assert worker_count(4, 10, 3) == 3
+    assert worker_count(1, 100_000, 20) == 1
