@@ -1,7 +1,5 @@
-import sys
-
-from auditor.cli import main
+from auditor.cli import run
 
 # Guarded: evaluation worker processes (spawn) import the main module again.
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -7,8 +7,11 @@ them, so `auditor --help` and `--version` answer at once.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
+from typing import NoReturn
 
 from auditor import __version__
 from auditor.context import Environment, cycle_collector_paused
@@ -202,7 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, env: Environment | None = None, *, exiting: bool = False
+) -> int:
+    """Run one command; its exit code. `exiting`: the process ends right after (run())."""
     env = env or Environment()
     parser = build_parser()
     try:
@@ -218,7 +224,7 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
         parser.print_help(env.stdout)
         return ExitStatus.BAD_INPUT
     try:
-        with cycle_collector_paused():
+        with cycle_collector_paused(collect_after=not exiting):
             return int(_dispatch(args, env))
     except InputError as exc:
         env.error(str(exc))
@@ -226,6 +232,23 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     except KeyboardInterrupt:
         env.error("interrupted")
         return 130
+
+
+def run() -> NoReturn:
+    """The `auditor` script and `python -m auditor`: main(), then end the process at once.
+
+    A scan's heap (checkov's graph, the snapshot, the engine's answers, the results:
+    hundreds of thousands of objects) is neither walked by a last cyclic collection nor
+    freed object by object at interpreter shutdown: that was about 0.5 s of a
+    1,500-resource Terraform scan of 4-5 s. Nothing is lost: every file, report and
+    history store is written and closed by the command, worker pools are shut down by
+    theirs, and the output streams are flushed here.
+    """
+    status = main(exiting=True)
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed pipe (`| head`): nothing more to say
+            stream.flush()
+    os._exit(status)
 
 
 def _dispatch(args: argparse.Namespace, env: Environment) -> int:

@@ -63,7 +63,7 @@ class Environment:
 
 
 @contextmanager
-def cycle_collector_paused() -> Iterator[None]:
+def cycle_collector_paused(collect_after: bool = True) -> Iterator[None]:
     """Pause Python's cyclic garbage collector for one command (auditor.cli.main).
 
     A scan holds hundreds of thousands of small dicts and lists (the snapshot, the
@@ -72,8 +72,9 @@ def cycle_collector_paused() -> Iterator[None]:
     and the result document twice as slow), while that data is acyclic trees that
     reference counting frees anyway. Collection runs with it on again
     (cycle_collector_running): SDK clients and retried calls make cyclic garbage there.
-    Re-enabled (and a collection run) afterwards, so that a caller in the same process
-    (tests, an embedding program) is unaffected.
+    Re-enabled (and, with collect_after, a collection run) afterwards, so that a caller
+    in the same process (tests, an embedding program) is unaffected; a process about to
+    end (auditor.cli.run) skips that last walk of its heap.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -82,6 +83,7 @@ def cycle_collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+        if was_enabled and collect_after:
             # Collect here, on the command's thread: a regorus engine caught in a cycle
             # must be dropped on the thread that made it, not on whichever thread (a
             # collector's pool, a test server) happens to trigger the next collection.

@@ -8,6 +8,7 @@ and output, as users see them.
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,9 +81,9 @@ def collect(sources: SourceOptions, env: Environment) -> Snapshot:
             "--manifests PATH or --k8s)"
         )
     snapshot = Snapshot(created_at=now_utc())
-    with cycle_collector_running():
-        for collector in collectors:
-            env.progress(f"collecting {collector.name}")
+    for collector in collectors:
+        env.progress(f"collecting {collector.name}")
+        with cycle_collector_running() if collector.makes_cycles else nullcontext():
             snapshot.extend(collector.collect(env.progress))
     env.end_progress()
     return snapshot

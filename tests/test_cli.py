@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -141,3 +142,74 @@ def test_evaluation_workers_from_the_real_entry_point(tmp_path: Path) -> None:
     assert len({r["scope"] for r in one["results"]}) > 1
     assert two["results"] == one["results"]
     assert two["summary"] == one["summary"]
+
+
+class _Reader:
+    """A collector that records whether the cyclic collector ran during its collection."""
+
+    def __init__(self, name: str, makes_cycles: bool) -> None:
+        self.name = name
+        self.makes_cycles = makes_cycles
+        self.gc_enabled: bool | None = None
+
+    def collect(self, progress: object = None) -> object:
+        import gc
+
+        from auditor.model import Snapshot
+
+        self.gc_enabled = gc.isenabled()
+        return Snapshot(created_at="2026-11-26T00:00:00Z")
+
+
+def test_file_readers_collect_with_the_cycle_collector_paused_live_collectors_with_it_on() -> None:
+    """The cyclic collector walked checkov's graph about 700 times during a 1,500-resource
+    Terraform scan (0.5 s); live collectors keep it, for their SDK clients' cycles."""
+    from auditor import core
+    from auditor.collectors.aws.collector import AwsCollector
+    from auditor.collectors.kubernetes.manifests import ManifestCollector
+    from auditor.collectors.terraform import PlanCollector, TerraformCollector
+    from auditor.context import Environment, cycle_collector_paused
+
+    assert not TerraformCollector.makes_cycles and not PlanCollector.makes_cycles
+    assert not ManifestCollector.makes_cycles and AwsCollector.makes_cycles
+    reader, live = _Reader("file", False), _Reader("live", True)
+
+    class Sources(core.SourceOptions):
+        def collectors(self) -> list:  # type: ignore[override]
+            return [reader, live]
+
+    with cycle_collector_paused():
+        core.collect(Sources(), Environment())
+    assert reader.gc_enabled is False
+    assert live.gc_enabled is True
+
+
+def test_the_entry_point_flushes_its_output_and_records_the_run(tmp_path: Path) -> None:
+    """`python -m auditor` ends the process without interpreter teardown (cli.run): what
+    it printed to a pipe, its report files and its history store must all be complete."""
+    examples = Path(__file__).parent.parent / "terraform-examples" / "aws" / "insecure"
+    store, report = tmp_path / "history.db", tmp_path / "result.json"
+    # Block-buffered stdout, as a user's pipe has it (not PYTHONUNBUFFERED).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    args = ["scan", "--terraform", str(examples), "--store", str(store)]
+    scan = subprocess.run(
+        [sys.executable, "-m", "auditor", *args, "-o", "table", "-o", f"json={report}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert scan.returncode == 1, scan.stderr
+    doc = json.loads(report.read_text())
+    assert doc["summary"]["by_status"]["fail"] > 0
+    # The table's last line reached the pipe (a block-buffered stream, unflushed, loses it).
+    assert scan.stdout.rstrip().endswith("(exit code 1)")
+    listed = subprocess.run(
+        [sys.executable, "-m", "auditor", "history", "list", "--store", str(store)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert doc["run"]["id"][:8] in listed.stdout

@@ -24,5 +24,11 @@ def no_progress(_message: str) -> None:
 
 class Collector(Protocol):
     name: str
+    makes_cycles: bool
+    """Whether collecting makes cyclic garbage worth the cyclic collector's time:
+    True for the live collectors (SDK clients, retried calls, thread pools are cyclic,
+    and an organisation-wide scan makes thousands); False for the file readers, whose
+    parse trees are freed by reference counting (core.collect runs those with the
+    collector paused, as the rest of a command is: auditor/context.py)."""
 
     def collect(self, progress: Progress = no_progress) -> Snapshot: ...

@@ -53,6 +53,7 @@ class AwsCollector:
     """Reads the live AWS estate of one or more accounts into a Snapshot."""
 
     name = "aws"
+    makes_cycles = True
 
     def __init__(self, options: AwsOptions, session_factory: Any = None):
         from auditor.collectors.aws import session as sessions

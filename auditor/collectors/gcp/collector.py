@@ -198,6 +198,7 @@ class GcpCollector:
     """Reads the Compute Engine state of one or more projects into a Snapshot."""
 
     name = "gcp"
+    makes_cycles = True
 
     def __init__(self, options: GcpOptions, credentials: Any = None):
         self.options = options

@@ -189,6 +189,7 @@ class K8sCollector:
     """Reads one or more live clusters into a Snapshot."""
 
     name = "k8s"
+    makes_cycles = True
 
     def __init__(self, options: K8sOptions, client_factory: Any = None) -> None:
         self.options = options

@@ -155,6 +155,7 @@ class ManifestCollector:
     """Reads one `--manifests` path (a file, a directory, or `-` for stdin)."""
 
     name = SOURCE
+    makes_cycles = False
 
     def __init__(self, path: str, default_namespace: str = "default") -> None:
         self.path = path

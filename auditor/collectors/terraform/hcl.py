@@ -90,6 +90,7 @@ class TerraformCollector:
     """Reads a directory of .tf files (or a single .tf file) into a Snapshot."""
 
     name = SOURCE
+    makes_cycles = False
 
     def __init__(self, path: str) -> None:
         self.path = path

@@ -44,6 +44,7 @@ class PlanCollector:
     """Reads a `terraform show -json` document into a Snapshot."""
 
     name = SOURCE
+    makes_cycles = False
 
     def __init__(self, path: str) -> None:
         self.path = path
