@@ -242,8 +242,11 @@ def run() -> NoReturn:
     freed object by object at interpreter shutdown: that was about 0.5 s of a
     1,500-resource Terraform scan of 4-5 s. Nothing is lost: every file, report and
     history store is written and closed by the command, worker pools are shut down by
-    theirs, and the output streams are flushed here.
+    theirs, and the output streams are flushed here. Under a profiler, tracer or coverage
+    (which write their data at exit) the process exits the ordinary way.
     """
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(main())
     status = main(exiting=True)
     for stream in (sys.stdout, sys.stderr):
         with suppress(OSError, ValueError):  # a closed pipe (`| head`): nothing more to say
