@@ -72,18 +72,18 @@ def cycle_collector_paused(collect_after: bool = True) -> Iterator[None]:
     and the result document twice as slow), while that data is acyclic trees that
     reference counting frees anyway. Collection runs with it on again
     (cycle_collector_running): SDK clients and retried calls make cyclic garbage there.
-    Re-enabled (and, with collect_after, a collection run) afterwards, so that a caller
-    in the same process (tests, an embedding program) is unaffected; a process about to
-    end (auditor.cli.run) skips that last walk of its heap.
+    Re-enabled (and a collection run) afterwards, so that a caller in the same process
+    (tests, an embedding program) is unaffected. A process about to end (auditor.cli.run)
+    passes collect_after=False and the collector stays off: re-enabled, it would make
+    the next allocation walk the whole heap (0.3 s after a 1,500-resource Terraform scan).
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
         if was_enabled and collect_after:
+            gc.enable()
             # Collect here, on the command's thread: a regorus engine caught in a cycle
             # must be dropped on the thread that made it, not on whichever thread (a
             # collector's pool, a test server) happens to trigger the next collection.
