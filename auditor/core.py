@@ -8,12 +8,12 @@ and output, as users see them.
 from __future__ import annotations
 
 import json
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor.collectors.base import Collector
+from auditor.collectors.base import Collector, ReadsAhead
 from auditor.config import Config, load_config
 from auditor.context import Environment, cycle_collector_running
 from auditor.document import RunInfo, build_document, exit_status, now_utc
@@ -72,9 +72,12 @@ class EvalOptions:
     workers: int = 0  # --workers N: evaluation processes; 0 chooses (auditor/workers.py)
 
 
-def collect(sources: SourceOptions, env: Environment) -> Snapshot:
-    """Run every requested collector; their problems are recorded, never raised."""
-    collectors = sources.collectors()
+def collect(
+    sources: SourceOptions, env: Environment, collectors: list[Collector] | None = None
+) -> Snapshot:
+    """Run every requested collector (`collectors`: those of `sources`, made already);
+    their problems are recorded, never raised."""
+    collectors = sources.collectors() if collectors is None else collectors
     if not collectors:
         raise InputError(
             "no source given (use --terraform DIR, --plan PLAN.json, --aws, --gcp, "
@@ -228,21 +231,34 @@ def scan(
 
     recorder = Recorder(history, env)
     run = RunInfo(engine=options.engine, fail_on=options.fail_on, policy_dirs=[], config=None)
-    prepared = prepare(options)  # fail fast on bad config or policies, before collecting
-    if evidence is not None:
-        evidence.check()  # and on an unusable --evidence DIR or --sign-key
-    recorder.check()  # and on a bad --store
-    with recorder.lock(sources):  # --lock: exit 2 at once if this scope is being scanned
-        snapshot = collect(sources, env)
-        doc, status = evaluate(snapshot, options, env, run, prepared)
-        status = recorder.record(doc, status, "scan")  # adds doc["history"]
-        report_problems(doc["problems"], env)
-        write_reports(doc, outputs, env, options.framework)
+    collectors = sources.collectors()
+    with ExitStack() as reading:
+        _read_ahead(collectors, reading)  # while the policies compile
+        prepared = prepare(options)  # fail fast on bad config or policies, before collecting
         if evidence is not None:
-            from auditor.evidence import write_bundle
+            evidence.check()  # and on an unusable --evidence DIR or --sign-key
+        recorder.check()  # and on a bad --store
+        with recorder.lock(sources):  # --lock: exit 2 at once if this scope is being scanned
+            snapshot = collect(sources, env, collectors)
+            reading.close()
+            doc, status = evaluate(snapshot, options, env, run, prepared)
+            status = recorder.record(doc, status, "scan")  # adds doc["history"]
+            report_problems(doc["problems"], env)
+            write_reports(doc, outputs, env, options.framework)
+            if evidence is not None:
+                from auditor.evidence import write_bundle
 
-            write_bundle(evidence, snapshot, doc, prepared, options, env)
+                write_bundle(evidence, snapshot, doc, prepared, options, env)
     return status
+
+
+def _read_ahead(collectors: list[Collector], stack: ExitStack) -> None:
+    """Let the first collector that can read ahead start (collectors.base.ReadsAhead):
+    one at a time, so that their worker processes take the spare cores, not more."""
+    for collector in collectors:
+        if isinstance(collector, ReadsAhead):
+            stack.enter_context(collector.reading_ahead())
+            return
 
 
 def load_snapshot(path: str) -> Snapshot:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from auditor.collectors.base import ReadsAhead
 from auditor.collectors.terraform import TerraformCollector
 from auditor.collectors.terraform.checkov_graph import render
 from auditor.collectors.terraform.normalise import MAPPED_KINDS
@@ -462,6 +463,32 @@ def test_files_parsed_ahead_by_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert bad is not None and bad[0] is None and bad[1] is not None
     message, line, _column = bad[1]
     assert (line, message) == (7, "unexpected '\"oops\"' (column 32)")
+
+
+def test_files_read_ahead_are_what_collect_uses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`auditor scan` starts the parse workers before compiling the policies
+    (TerraformCollector.reading_ahead); collect() takes their parses and gives the
+    snapshot it gives without them."""
+    import threading
+
+    if threading.active_count() > 1:
+        pytest.skip("other threads are running in this test process")
+    monkeypatch.setenv("AUDITOR_TERRAFORM_WORKERS", "1")
+    collector = TerraformCollector("hcl/broken")
+    assert isinstance(collector, ReadsAhead)
+    with collector.reading_ahead():
+        ahead = collector._ahead
+        assert ahead is not None
+        ahead.wait()
+        read_ahead = collector.collect().to_dict()
+        assert ahead._futures == {}  # every file was taken from the workers
+    assert collector._ahead is None
+    monkeypatch.setenv("AUDITOR_TERRAFORM_WORKERS", "0")
+    alone = TerraformCollector("hcl/broken").collect().to_dict()
+    for data in (read_ahead, alone):
+        data.pop("created_at")
+    assert read_ahead == alone
+    assert read_ahead["problems"]  # the broken file's parse error came through the worker
 
 
 @pytest.mark.parametrize("path", ["hcl/basic", "hcl/broken"])

@@ -10,7 +10,8 @@ the rest of the collection goes on.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from contextlib import AbstractContextManager
+from typing import Protocol, runtime_checkable
 
 from auditor.model import Snapshot
 
@@ -32,3 +33,13 @@ class Collector(Protocol):
     collector paused, as the rest of a command is: auditor/context.py)."""
 
     def collect(self, progress: Progress = no_progress) -> Snapshot: ...
+
+
+@runtime_checkable
+class ReadsAhead(Protocol):
+    """A collector with work that needs nothing else of the run: the Terraform reader
+    parses its files in worker processes. `auditor scan` enters reading_ahead() before
+    compiling the policies, so that the two overlap, and leaves it after collecting;
+    collect() takes what was read ahead (and works the same without it)."""
+
+    def reading_ahead(self) -> AbstractContextManager[None]: ...

@@ -36,7 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from auditor.collectors.terraform.parallel_parse import installed, parse_ahead
+from auditor.collectors.terraform.parallel_parse import ParsedAhead, installed, parse_ahead
 
 SOURCE = "terraform"
 
@@ -106,8 +106,12 @@ def render(target: Path, memoise: bool = True) -> tuple[list[Any], dict[str, Exc
     return rendered.vertices, rendered.errors, rendered.base
 
 
-def render_directory(target: Path, memoise: bool = True) -> Rendered:
-    """Parse and render a directory (or one .tf file); see render()."""
+def render_directory(
+    target: Path, memoise: bool = True, ahead: ParsedAhead | None = None
+) -> Rendered:
+    """Parse and render a directory (or one .tf file); see render(). `ahead`: the
+    directory's files already being parsed (TerraformCollector.reading_ahead), else
+    workers are started here; either way they are stopped once checkov has parsed."""
     absolute = target.resolve()
     errors: dict[str, Exception] = {}
     if absolute.is_file():
@@ -116,17 +120,19 @@ def render_directory(target: Path, memoise: bool = True) -> Rendered:
     else:
         base = str(absolute)
         # Workers parse while checkov is imported (parallel_parse.py).
-        with parse_ahead(absolute) as ahead:
+        with nullcontext(ahead) if ahead is not None else parse_ahead(absolute) as parsing:
             lean_imports()
             from checkov.terraform.tf_parser import TFParser
 
-            with installed(ahead):
+            with installed(parsing):
                 module, definitions = TFParser().parse_hcl_module(
                     source_dir=base,
                     source=SOURCE,
                     download_external_modules=False,
                     parsing_errors=errors,
                 )
+            if parsing is not None:
+                parsing.close()
     graph = graph_class()(module)
     graph.skip_repeated_edges = memoise
     with (

@@ -33,6 +33,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -41,7 +42,7 @@ from typing import Any
 from auditor.collectors.base import Progress, no_progress
 from auditor.collectors.terraform.checkov_graph import SOURCE, Rendered, render_directory
 from auditor.collectors.terraform.normalise import is_relevant, make_snapshot, normalise
-from auditor.collectors.terraform.parallel_parse import error_message
+from auditor.collectors.terraform.parallel_parse import ParsedAhead, error_message, parse_ahead
 from auditor.collectors.terraform.raw import KNOWN_AFTER_APPLY, Ref, TfResource, Unknown
 from auditor.collectors.terraform.references import (
     AddressIndex,
@@ -94,11 +95,28 @@ class TerraformCollector:
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self._ahead: ParsedAhead | None = None
+
+    @contextmanager
+    def reading_ahead(self) -> Iterator[None]:
+        """Start parsing the directory's files in worker processes now, for collect() to
+        take (collectors.base.ReadsAhead): core.scan does this before compiling the
+        policies, so that the two overlap."""
+        target = Path(self.path)
+        if not target.is_dir():
+            yield
+            return
+        with parse_ahead(target.resolve()) as ahead:
+            self._ahead = ahead
+            try:
+                yield
+            finally:
+                self._ahead = None
 
     def collect(self, progress: Progress = no_progress) -> Snapshot:
         scope = f"{SOURCE}:{self.path}"
         progress(f"terraform: reading {self.path}")
-        parsed = read_hcl(self.path)
+        parsed = read_hcl(self.path, self._ahead)
         progress(f"terraform: normalising {len(parsed.resources)} resources")
         resources = normalise(parsed.resources, parsed.resolver, SOURCE, scope)
         error = "; ".join(f"{p.file or self.path}: {p.message}" for p in parsed.problems)
@@ -112,8 +130,9 @@ class Parsed:
     resolver: HclResolver = field(default_factory=lambda: HclResolver())
 
 
-def read_hcl(path: str) -> Parsed:
-    """Parse and render `path`; bad input becomes problems, never an exception."""
+def read_hcl(path: str, ahead: ParsedAhead | None = None) -> Parsed:
+    """Parse and render `path`; bad input becomes problems, never an exception.
+    `ahead`: its files already being parsed (TerraformCollector.reading_ahead)."""
     target = Path(path)
     if not target.exists():
         return Parsed(problems=[Problem(SOURCE, "no such file or directory", file=path)])
@@ -122,7 +141,7 @@ def read_hcl(path: str) -> Parsed:
     if target.is_dir() and not any(target.rglob("*.tf")):
         return Parsed(problems=[Problem(SOURCE, "no .tf files found", file=path)])
     try:
-        rendered = render_directory(target)
+        rendered = render_directory(target, ahead=ahead)
     except Exception as exc:  # checkov failing on odd input must not end the scan
         return Parsed(problems=[Problem(SOURCE, f"could not be read: {exc}", file=path)])
     reader = _VertexReader(path, target, rendered)

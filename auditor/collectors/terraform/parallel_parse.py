@@ -99,8 +99,18 @@ class ParsedAhead:
     worker has started yet is left to the loader: the main process, done importing,
     parses alongside the workers instead of waiting for them."""
 
-    def __init__(self, futures: dict[str, Future[Any]]) -> None:
+    def __init__(
+        self, futures: dict[str, Future[Any]], pool: ProcessPoolExecutor | None = None
+    ) -> None:
         self._futures = futures
+        self._pool = pool
+
+    def close(self) -> None:
+        """Stop the workers (those parsing finish their file): checkov has taken what it
+        needs. Safe to call again."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     def wait(self) -> None:
         """Let the workers parse every file (none is left to the main process)."""
@@ -139,10 +149,11 @@ def parse_ahead(directory: Path) -> Iterator[ParsedAhead | None]:
     except Exception:  # no processes here: checkov parses as usual
         yield None
         return
+    ahead = ParsedAhead(futures, pool)
     try:
-        yield ParsedAhead(futures)
+        yield ahead
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        ahead.close()
 
 
 def _fork_context() -> Any:
