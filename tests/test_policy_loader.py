@@ -29,6 +29,21 @@ def test_metadata_yaml_is_parsed_from_comments(tmp_path: Path) -> None:
     assert line == 1
 
 
+def test_metadata_that_is_not_yaml_names_the_line(tmp_path: Path) -> None:
+    """The line of the YAML error in the .rego file, whichever YAML loader reads it
+    (libyaml where PyYAML has it)."""
+    text = (
+        "# a control\n\n# METADATA\n# title: T\n# custom:\n#   id: [X-01\n"
+        "#   severity: high\npackage auditor.controls.x_01\n"
+    )
+    path = tmp_path / "x.rego"
+    with pytest.raises(InputError) as err:
+        parse_metadata(text, path)
+    assert err.value.file == str(path)
+    assert "METADATA is not valid YAML" in err.value.message
+    assert err.value.line in (6, 7)  # the unclosed flow sequence, or where YAML noticed
+
+
 @pytest.mark.parametrize(
     ("field", "bad", "expected"),
     [
