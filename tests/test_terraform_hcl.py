@@ -465,6 +465,36 @@ def test_files_parsed_ahead_by_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (line, message) == (7, "unexpected '\"oops\"' (column 32)")
 
 
+def test_the_main_process_steals_the_files_no_worker_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """steal() parses, smallest first, what the worker has not started; with the
+    worker's parses, every file is then given to checkov's loader, none left over."""
+    import threading
+
+    if threading.active_count() > 1:
+        pytest.skip("other threads are running in this test process")
+    monkeypatch.setenv("AUDITOR_TERRAFORM_WORKERS", "1")
+    for i in range(40):
+        body = "".join(
+            f'resource "aws_s3_bucket" "b{i}_{j}" {{\n  bucket = "b-{j}"\n}}\n'
+            for j in range(i + 1)
+        )
+        (tmp_path / f"f{i:02}.tf").write_text(body)
+    (tmp_path / "broken.tf").write_text('resource "aws_s3_bucket" "x" {\n  bucket = = 1\n}\n')
+    with parse_ahead(tmp_path) as ahead:
+        assert ahead is not None
+        stolen = ahead.steal()
+        assert 0 < stolen <= 41  # the worker has at most a few files in hand
+        assert not any(f.cancelled() for f in ahead._futures.values())
+        taken = {Path(p).name: ahead.take(p) for p in list(ahead._futures)}
+    assert len(taken) == 41 and all(t is not None for t in taken.values())
+    blocks = taken["f39.tf"][0]["resource"]
+    assert [next(iter(b["aws_s3_bucket"])) for b in blocks] == [f"b39_{j}" for j in range(40)]
+    data, error = taken["broken.tf"]
+    assert data is None and error is not None and error[1] == 2
+
+
 def test_files_read_ahead_are_what_collect_uses(monkeypatch: pytest.MonkeyPatch) -> None:
     """`auditor scan` starts the parse workers before compiling the policies
     (TerraformCollector.reading_ahead); collect() takes their parses and gives the

@@ -124,6 +124,8 @@ def render_directory(
             lean_imports()
             from checkov.terraform.tf_parser import TFParser
 
+            if parsing is not None:
+                parsing.steal()
             with installed(parsing):
                 module, definitions = TFParser().parse_hcl_module(
                     source_dir=base,
