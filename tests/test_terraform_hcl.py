@@ -15,11 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.collectors.base import ReadsAhead
 from auditor.collectors.terraform import TerraformCollector
 from auditor.collectors.terraform.checkov_graph import render
 from auditor.collectors.terraform.normalise import MAPPED_KINDS
-from auditor.collectors.terraform.parallel_parse import parse_ahead
 from auditor.kinds import validate_attributes
 from auditor.model import Resource, Snapshot
 
@@ -446,79 +444,30 @@ def test_memoised_rendering_renders_the_same() -> None:
     assert rendered(True) == rendered(False)
 
 
-def test_files_parsed_ahead_by_workers(monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
-    if threading.active_count() > 1:
-        # Forked workers are only used from a single-threaded process (a fork copies one
-        # thread); earlier tests in this session left server threads running.
-        pytest.skip("other threads are running in this test process")
-    monkeypatch.setenv("AUDITOR_TERRAFORM_WORKERS", "2")
-    with parse_ahead(Path("hcl/broken")) as ahead:
-        assert ahead is not None
-        ahead.wait()
-        good = ahead.take(str(Path("hcl/broken/good.tf").resolve()))
-        bad = ahead.take(str(Path("hcl/broken/bad.tf").resolve()))
-    assert good is not None and "resource" in good[0]
-    assert bad is not None and bad[0] is None and bad[1] is not None
-    message, line, _column = bad[1]
-    assert (line, message) == (7, "unexpected '\"oops\"' (column 32)")
+def _fresh_process(check: str, *args: str) -> None:
+    """Run a check of tests/parse_ahead_checks.py in a fresh, single-threaded process
+    (parse workers are forked only from one), in the fixtures folder."""
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).parent / "parse_ahead_checks.py"), check, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=FIXTURES,
+        env={**os.environ, "PYTHONPATH": str(_repo())},
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stdout + proc.stderr
 
 
-def test_the_main_process_steals_the_files_no_worker_started(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """steal() parses, smallest first, what the worker has not started; with the
-    worker's parses, every file is then given to checkov's loader, none left over."""
-    import threading
-
-    if threading.active_count() > 1:
-        pytest.skip("other threads are running in this test process")
-    monkeypatch.setenv("AUDITOR_TERRAFORM_WORKERS", "1")
-    for i in range(40):
-        body = "".join(
-            f'resource "aws_s3_bucket" "b{i}_{j}" {{\n  bucket = "b-{j}"\n}}\n'
-            for j in range(i + 1)
-        )
-        (tmp_path / f"f{i:02}.tf").write_text(body)
-    (tmp_path / "broken.tf").write_text('resource "aws_s3_bucket" "x" {\n  bucket = = 1\n}\n')
-    with parse_ahead(tmp_path) as ahead:
-        assert ahead is not None
-        stolen = ahead.steal()
-        assert 0 < stolen <= 41  # the worker has at most a few files in hand
-        assert not any(f.cancelled() for f in ahead._futures.values())
-        taken = {Path(p).name: ahead.take(p) for p in list(ahead._futures)}
-    assert len(taken) == 41 and all(t is not None for t in taken.values())
-    blocks = taken["f39.tf"][0]["resource"]
-    assert [next(iter(b["aws_s3_bucket"])) for b in blocks] == [f"b39_{j}" for j in range(40)]
-    data, error = taken["broken.tf"]
-    assert data is None and error is not None and error[1] == 2
+def test_files_parsed_ahead_by_workers() -> None:
+    _fresh_process("parsed_ahead_by_workers")
 
 
-def test_files_read_ahead_are_what_collect_uses(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`auditor scan` starts the parse workers before compiling the policies
-    (TerraformCollector.reading_ahead); collect() takes their parses and gives the
-    snapshot it gives without them."""
-    import threading
+def test_the_main_process_steals_the_files_no_worker_started(tmp_path: Path) -> None:
+    _fresh_process("main_process_steals", str(tmp_path))
 
-    if threading.active_count() > 1:
-        pytest.skip("other threads are running in this test process")
-    monkeypatch.setenv("AUDITOR_TERRAFORM_WORKERS", "1")
-    collector = TerraformCollector("hcl/broken")
-    assert isinstance(collector, ReadsAhead)
-    with collector.reading_ahead():
-        ahead = collector._ahead
-        assert ahead is not None
-        ahead.wait()
-        read_ahead = collector.collect().to_dict()
-        assert ahead._futures == {}  # every file was taken from the workers
-    assert collector._ahead is None
-    monkeypatch.setenv("AUDITOR_TERRAFORM_WORKERS", "0")
-    alone = TerraformCollector("hcl/broken").collect().to_dict()
-    for data in (read_ahead, alone):
-        data.pop("created_at")
-    assert read_ahead == alone
-    assert read_ahead["problems"]  # the broken file's parse error came through the worker
+
+def test_files_read_ahead_are_what_collect_uses() -> None:
+    _fresh_process("read_ahead_is_what_collect_uses")
 
 
 @pytest.mark.parametrize("path", ["hcl/basic", "hcl/broken"])
