@@ -592,6 +592,17 @@ def test_services_settings_of_resources_outside_the_input_are_still_judged(
     assert "enabled" in detector.unknown
 
 
+def test_services_cloudfront_web_acl_associations_are_unknown(
+    services: dict[str, Resource],
+) -> None:
+    acl = services["aws_wafv2_web_acl.edge"]
+    assert acl.attributes["scope"] == "CLOUDFRONT"
+    assert "associated_resources" not in acl.attributes
+    assert acl.unknown["associated_resources"] == (
+        "CloudFront web ACL: the distributions it protects are not collected"
+    )
+
+
 def test_services_guardduty_datasources_are_features(services: dict[str, Resource]) -> None:
     detector = services["aws_guardduty_detector.legacy"].attributes
     assert detector["enabled"] is True

@@ -268,6 +268,20 @@ def seed_insecure(session: boto3.Session, region: str = INSECURE_REGION) -> dict
     s3.create_bucket(Bucket=trail_bucket)
     ct = session.client("cloudtrail", region_name=region)
     ct.create_trail(Name="ins-trail", S3BucketName=trail_bucket)
+
+    # A CloudFront web ACL (us-east-1 only): it protects distributions, never the ALB, and
+    # the collector does not read which distributions (its associations are unknown).
+    session.client("wafv2", region_name=region).create_web_acl(
+        Name="ins-edge-waf",
+        Scope="CLOUDFRONT",
+        DefaultAction={"Allow": {}},
+        Rules=[],
+        VisibilityConfig={
+            "SampledRequestsEnabled": False,
+            "CloudWatchMetricsEnabled": False,
+            "MetricName": "ins-edge-waf",
+        },
+    )
     return {"instance": instance, "sg": sg, "vpc": vpc, "subnet": subnet, "bucket": bucket}
 
 

@@ -129,7 +129,18 @@ def test_web_acl_associations_are_listed_per_web_acl(baseline: Baseline) -> None
     results = {(r["control_id"], r["resource_id"]): r["status"] for r in baseline.doc["results"]}
     assert results[("ACC-02", alb["id"])] == "pass"
     insecure_alb = _named(baseline.snapshot, "aws_lb", "ins-alb")
-    assert results[("ACC-02", insecure_alb["id"])] == "fail"  # no web ACL in us-east-1
+    # No regional web ACL in us-east-1; the CloudFront one there protects no ALB.
+    assert results[("ACC-02", insecure_alb["id"])] == "fail"
+
+
+def test_cloudfront_web_acl_associations_are_unknown_not_empty(baseline: Baseline) -> None:
+    """CloudFront web ACLs are listed (us-east-1) but their distributions are not read:
+    `associated_resources` is unknown with the reason, never an empty list."""
+    edge = _named(baseline.snapshot, "aws_wafv2_web_acl", "ins-edge-waf")
+    assert edge["attributes"]["scope"] == "CLOUDFRONT"
+    assert "associated_resources" not in edge["attributes"]
+    reason = "CloudFront web ACL: the distributions it protects are not collected"
+    assert edge["unknown"] == {"associated_resources": reason}
 
 
 def test_findings_match_the_expected_findings_exactly(baseline: Baseline) -> None:

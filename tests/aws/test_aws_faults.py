@@ -188,11 +188,20 @@ def test_throttling_that_outlasts_retries_gives_errors_for_that_service_only(
     # The web ACL is still read, associations included: wafv2:ListResourcesForWebACL
     # names the load balancers it protects without asking ELBv2.
     snapshot = json.loads((evidence / "snapshot.json").read_text())
-    (acl,) = [r for r in snapshot["resources"] if r["kind"] == "aws_wafv2_web_acl"]
-    (base_acl,) = [r for r in baseline.snapshot["resources"] if r["kind"] == "aws_wafv2_web_acl"]
+    acl, base_acl = (_regional_acl(s) for s in (snapshot, baseline.snapshot))
     assert acl["attributes"] == base_acl["attributes"]
     assert acl["attributes"]["rules"]
     assert acl["unknown"] == {}
+
+
+def _regional_acl(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The hardened region's web ACL (the insecure region has a CloudFront one)."""
+    (acl,) = [
+        r
+        for r in snapshot["resources"]
+        if r["kind"] == "aws_wafv2_web_acl" and r["attributes"].get("scope") == "REGIONAL"
+    ]
+    return acl
 
 
 def test_denied_web_acl_associations_are_unknown_not_empty(
@@ -211,7 +220,7 @@ def test_denied_web_acl_associations_are_unknown_not_empty(
     assert code == 3  # an error result: the scan is incomplete
     assert [c for c in doc["coverage"] if c["status"] != "collected"] == []
     snapshot = json.loads((evidence / "snapshot.json").read_text())
-    (acl,) = [r for r in snapshot["resources"] if r["kind"] == "aws_wafv2_web_acl"]
+    acl = _regional_acl(snapshot)
     assert "associated_resources" not in acl["attributes"]
     assert acl["attributes"]["rules"]
     reason = acl["unknown"]["associated_resources"]

@@ -52,6 +52,9 @@ class Normalised:
     name: str
     attributes: dict[str, Any]
     tags: dict[str, str] = field(default_factory=dict)
+    # Attribute path -> why it is unknown, for facts the collector does not ask for
+    # (a failed call's unknowns are added by the machinery, query.py).
+    unknown: dict[str, str] = field(default_factory=dict)
 
 
 def tags_of(items: Any, key: str = "Key", value: str = "Value") -> dict[str, str]:
@@ -883,21 +886,28 @@ def wafv2_web_acl(raw: dict[str, Any], u: Unit) -> Normalised:
                 "action": _waf_action(r),
             }
         )
-    # ListResourcesForWebACL per protected resource type (regional web ACLs only): the
-    # ARNs of the load balancers and API Gateway stages
-    # (arn:aws:apigateway:<region>::/restapis/<id>/stages/<name>) it protects. A failed
-    # call leaves its answer None and the machinery marks the attribute unknown.
-    associated = sorted(
-        {arn for key in ("load_balancers", "api_stages") for arn in raw.get(key) or []}
-    )
+    scope = (raw.get("_params") or {}).get("Scope")
+    attributes: dict[str, Any] = {"scope": scope, "rules": rules}
+    unknown: dict[str, str] = {}
+    if scope == "REGIONAL":
+        # ListResourcesForWebACL per protected resource type: the ARNs of the load
+        # balancers and API Gateway stages (arn:aws:apigateway:<region>::/restapis/<id>/
+        # stages/<name>) it protects. A failed call leaves its answer None and the
+        # machinery marks the attribute unknown.
+        attributes["associated_resources"] = sorted(
+            {arn for key in ("load_balancers", "api_stages") for arn in raw.get(key) or []}
+        )
+    else:
+        # A CloudFront web ACL protects distributions, which name it in their own
+        # configuration (cloudfront:GetDistributionConfig): not read, so not claimed empty.
+        unknown["associated_resources"] = (
+            "CloudFront web ACL: the distributions it protects are not collected"
+        )
     return Normalised(
         id=raw["ARN"],
         name=raw.get("Name") or raw["ARN"],
-        attributes={
-            "scope": (raw.get("_params") or {}).get("Scope"),
-            "rules": rules,
-            "associated_resources": associated,
-        },
+        attributes=attributes,
+        unknown=unknown,
     )
 
 

@@ -340,7 +340,7 @@ def read_kind(
             account=unit.account,
             region=region,
         )
-        mark_unknown(resource, failed)
+        mark_unknown(resource, {**norm.unknown, **failed})
         result.resources.append(resource)
         result.raws.append(item)
     if essential_failures:

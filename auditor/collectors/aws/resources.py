@@ -489,7 +489,8 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     # The associations of each regional web ACL: one ListResourcesForWebACL per protected
     # resource type (the batch call: every ARN a web ACL protects in one answer, instead of
     # a GetWebACLForResource per load balancer and API stage). CloudFront web ACLs are
-    # not asked (CloudFront lists its distributions by web ACL, not WAFv2).
+    # not asked (CloudFront lists its distributions by web ACL, not WAFv2): their
+    # associations are unknown (normalise.wafv2_web_acl).
     ResourceType(
         kind="aws_wafv2_web_acl",
         service="wafv2",

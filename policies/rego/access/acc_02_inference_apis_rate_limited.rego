@@ -200,7 +200,8 @@ _lb_limited(lb_id) if {
 }
 
 # A regional web ACL protects resources of its own account and region only: an ACL whose
-# associations are unknown elsewhere casts no doubt on this load balancer.
+# associations are unknown elsewhere casts no doubt on this load balancer, nor does a
+# CloudFront web ACL (it protects distributions only).
 _association_unknown(lb) := _association_unknown_at[data.auditor.lib.ebs.place(lb)]
 
 _alb_places contains data.auditor.lib.ebs.place(input.resources.aws_lb[id]) if some id in _albs
@@ -209,6 +210,7 @@ _association_unknown_at := {place: ids |
 	some place in _alb_places
 	ids := {acl_id |
 		some acl_id, acl in input.resources.aws_wafv2_web_acl
+		object.get(acl.attributes, "scope", null) != "CLOUDFRONT"
 		data.auditor.lib.ebs.same_place(acl, place)
 		data.auditor.lib.util.is_unknown(acl, "associated_resources")
 	}

@@ -139,6 +139,14 @@ test_alb_unknown_associations_elsewhere_do_not_count if {
 	_verdict([_gpu, _tg, _listener, _lb("application"), other_account], "lb") == "fail"
 }
 
+test_alb_cloudfront_acl_with_unknown_associations_does_not_count if {
+	assoc := data.auditor.lib.testing.unknown(_acl([_rate], null), {"associated_resources": "CloudFront web ACL: the distributions it protects are not collected"})
+	cloudfront := object.union(assoc, {"attributes": {"scope": "CLOUDFRONT", "rules": [_rate]}})
+	_verdict([_gpu, _tg, _listener, _lb("application"), cloudfront], "lb") == "fail"
+	regional := object.union(assoc, {"attributes": {"scope": "REGIONAL", "rules": [_rate]}})
+	_verdict([_gpu, _tg, _listener, _lb("application"), regional], "lb") == "error"
+}
+
 test_nlb_not_judged if {
 	_verdict([_gpu, _tg, _listener, _lb("network")], "lb") == "not applicable"
 }
