@@ -20,13 +20,26 @@ from urllib.parse import urlsplit
 
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
 
-# Decide(region, service, target_header) -> None (forward), "throttle", "deny" or "hang".
+# Decide(region, service, target) -> None (forward), "throttle", "deny" or "hang". The
+# target is the X-Amz-Target header (`AWSWAF_20190729.ListResourcesForWebACL`), or for the
+# query protocols the form's Action (`AssumeRole`).
 Decide = Callable[[str, str, str], str | None]
+
+_QUERY_PROTOCOL = {"ec2", "elasticloadbalancing", "sts", "iam"}
+_ACTION = re.compile(rb"(?:^|&)Action=([A-Za-z]+)")
 
 
 def _denied_answer(service: str, target: str) -> tuple[int, dict[str, str], bytes]:
-    """AccessDeniedException as AWS's JSON protocol services answer it."""
+    """AccessDenied as the service's protocol answers it: JSON (X-Amz-Target) or, for
+    the query protocols (an `Action` in the form body), XML."""
     operation = target.split(".")[-1] if target else "Unknown"
+    if service in _QUERY_PROTOCOL:
+        body = (
+            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>"
+            f"User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: "
+            f"{service}:{operation}</Message></Error><RequestId>1</RequestId></ErrorResponse>"
+        ).encode()
+        return 403, {"Content-Type": "text/xml"}, body
     body = json.dumps(
         {
             "__type": "AccessDeniedException",
@@ -38,15 +51,15 @@ def _denied_answer(service: str, target: str) -> tuple[int, dict[str, str], byte
 
 
 def _throttle_answer(service: str, target: str) -> tuple[int, dict[str, str], bytes]:
-    if target:  # JSON protocol (X-Amz-Target)
-        body = b'{"__type": "ThrottlingException", "message": "Rate exceeded"}'
-        return 400, {"Content-Type": "application/x-amz-json-1.1"}, body
-    if service in {"ec2", "elasticloadbalancing", "sts", "iam"}:  # query protocols
+    if service in _QUERY_PROTOCOL:
         body = (
             b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
             b"<Message>Rate exceeded</Message></Error><RequestId>1</RequestId></ErrorResponse>"
         )
         return 400, {"Content-Type": "text/xml"}, body
+    if target:  # JSON protocol (X-Amz-Target)
+        body = b'{"__type": "ThrottlingException", "message": "Rate exceeded"}'
+        return 400, {"Content-Type": "application/x-amz-json-1.1"}, body
     body = b'{"message": "Too Many Requests"}'  # rest-json / rest-xml
     return (
         429,
@@ -73,6 +86,9 @@ def misbehaving_proxy(upstream: str, decide: Decide, hang_seconds: float = 3.0) 
             found = _SCOPE.search(self.headers.get("Authorization", ""))
             region, service = found.groups() if found else ("", "")
             target = self.headers.get("X-Amz-Target", "")
+            if not target and service in _QUERY_PROTOCOL:
+                named = _ACTION.search(body)
+                target = named.group(1).decode() if named else ""
             action = decide(region, service, target)
             seen.append((region, service, action))
             if action == "hang":

@@ -19,6 +19,7 @@ from auditor.context import Environment
 
 from .conftest import environment
 from .helpers import cli
+from .proxy import misbehaving_proxy
 
 OTHER_ACCOUNT = "111111111111"
 ROLE = f"arn:aws:iam::{OTHER_ACCOUNT}:role/auditor"
@@ -61,6 +62,32 @@ def test_assumed_role_audits_the_role_account_with_progress_on_a_terminal(
     progress = env.stderr.getvalue()
     assert f"aws {OTHER_ACCOUNT} us-east-1: ec2" in progress
     assert f"aws {OTHER_ACCOUNT} us-east-1: sagemaker" in progress
+
+
+def test_a_role_that_cannot_be_assumed_is_a_gap_named_for_assume_role(
+    estate: dict[str, Any], moto_endpoint: str, aws_config_dir: Path, tmp_path: Path
+) -> None:
+    """sts:AssumeRole denied: the role's account is a whole-scope coverage error whose
+    reason names the call that failed (not GetCallerIdentity, which never ran), and the
+    scan says it is incomplete."""
+
+    def decide(region: str, service: str, target: str) -> str | None:
+        return "deny" if service == "sts" and target == "AssumeRole" else None
+
+    with (
+        misbehaving_proxy(moto_endpoint, decide) as proxy,
+        environment(proxy, aws_config_dir),
+    ):
+        res = cli(
+            "collect", "--aws-role-arn", ROLE, "--regions", "us-east-1", "-q",
+            "--aws-max-attempts", "2", "--out", str(tmp_path / "snap.json"),
+        )  # fmt: skip
+    assert res.code == 3, res.stderr
+    snap = json.loads((tmp_path / "snap.json").read_text())
+    assert snap["resources"] == []
+    (gap,) = snap["coverage"]
+    assert (gap["scope"], gap["kind"], gap["status"]) == (f"aws:{OTHER_ACCOUNT}", "*", "error")
+    assert gap["reason"].startswith(f"role:{ROLE}: sts:AssumeRole denied"), gap["reason"]
 
 
 def test_progress_stays_off_when_stderr_is_not_a_terminal(

@@ -96,8 +96,11 @@ class AwsCollector:
         accounts: list[Any] = []
         seen: set[str] = set()
         for label, known_account, make in candidates:
+            # Named for the call that failed: a role's session assumes it at once.
+            operation = "sts:AssumeRole" if label.startswith("role:") else "credentials"
             try:
                 session = make()
+                operation = "sts:GetCallerIdentity"
                 identity = session.client(
                     "sts", region_name=session.region_name or "us-east-1", config=self.config
                 ).get_caller_identity()
@@ -105,7 +108,7 @@ class AwsCollector:
                 snapshot.problems.append(Problem(source=SOURCE, message=str(exc)))
                 continue
             except (ClientError, BotoCoreError, OSError) as exc:
-                reason = classify(exc, "sts:GetCallerIdentity", self.options.max_attempts).reason
+                reason = classify(exc, operation, self.options.max_attempts).reason
                 scope = f"aws:{known_account}" if known_account else f"aws:{label}"
                 snapshot.coverage.append(
                     Coverage(SOURCE, scope, "*", "error", f"{label}: {reason}", 0, None)
