@@ -279,6 +279,28 @@ def test_conditional_module_arguments_are_evaluated_in_the_caller() -> None:
     assert chosen.unknown == {}
 
 
+def test_conditional_locals_are_evaluated_in_the_module() -> None:
+    """`sse_algorithm = local.algo`, with `algo = var.kms_key_arn == null ? ...`: checkov
+    renders the local as "aws:kms" (and a chosen ARN as "arn"), which made a bucket
+    encrypted with AES256 look like one under a customer-managed key."""
+    resources = collect("hcl/null-conditional")
+    chosen = resources["aws_s3_bucket.local_cond"]
+    assert _encryption(chosen) == (
+        "AES256",
+        "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    )
+    assert chosen.attributes["encryption"]["key_managed_by"] is None
+    assert chosen.unknown == {}
+    # Never guessed: a variable without a value, an attribute known only after apply.
+    unset = resources["aws_s3_bucket.local_unknown"]
+    assert "sse_algorithm" not in unset.attributes["encryption"]
+    assert unset.unknown["encryption.sse_algorithm"] == "variable unset has no value"
+    computed = resources["aws_s3_bucket.local_computed"]
+    assert computed.unknown["encryption.sse_algorithm"] == (
+        "known after apply: computed from aws_kms_key.local_cmk"
+    )
+
+
 def test_conditionals_in_dynamic_blocks() -> None:
     """On a variable, and on the iterator's value (which checkov leaves as the text
     `True ? "0.0.0.0/0" : "10.0.0.0/8"`): static block first, then one per element."""

@@ -67,6 +67,22 @@ class Rendered:
     rendered value came out broken, hcl.py reads the expression as written."""
     _resources: dict[tuple[str, str, str], dict[str, Any]] | None = field(default=None, repr=False)
     _modules: dict[tuple[str, str], dict[str, Any]] | None = field(default=None, repr=False)
+    _locals: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
+
+    def locals_as_written(self, directory: str) -> dict[str, Any]:
+        """The `locals` of the module in `directory` (every .tf file of it), as parsed
+        before rendering: name -> expression as written."""
+        if self._locals is None:
+            self._locals = {}
+            for key, parsed in self.definitions.items():
+                path = str(getattr(key, "file_path", key))
+                blocks = parsed.get("locals", []) if isinstance(parsed, dict) else []
+                found = self._locals.setdefault(os.path.dirname(path), {})
+                for block in blocks if isinstance(blocks, list) else []:
+                    for name, value in block.items() if isinstance(block, dict) else ():
+                        if isinstance(name, str) and not name.startswith("__"):
+                            found.setdefault(name, value)
+        return self._locals.get(directory, {})
 
     def resource_as_written(self, file: str, rtype: str, name: str) -> dict[str, Any]:
         """The body of `resource "rtype" "name"` in `file` as parsed, before rendering

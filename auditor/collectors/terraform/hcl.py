@@ -347,7 +347,37 @@ class _VertexReader:
             for container, key, text in _conditionals(values, written, generated)
         )
         self._reread_module_arguments(resource, written, generated)
+        self._reread_conditional_locals(resource, vertex.path, written, generated)
         return resource
+
+    def _reread_conditional_locals(
+        self, resource: TfResource, path: str, written: dict[str, Any], generated: _Generated
+    ) -> None:
+        """A value written as one local (`sse_algorithm = local.algo`) whose own
+        expression is a conditional: checkov renders it wrongly, as it does a conditional
+        in the resource (a null variable compares as unequal to null), so the local's
+        expression is evaluated here, in the resource's module. A local inside a larger
+        expression keeps checkov's rendering."""
+        conditional = {
+            name: text
+            for name, value in self.rendered.locals_as_written(os.path.dirname(path)).items()
+            if _has_conditional(text := _unwrap(value))
+        }
+        if not conditional:
+            return
+
+        def one_local(text: Any) -> bool:
+            found = _LOCAL.fullmatch(text.strip()) if isinstance(text, str) else None
+            return found is not None and found.group(1) in conditional
+
+        for container, key, text in _conditionals(
+            values=resource.values, written=written, generated=generated, wanted=one_local
+        ):
+            found = _LOCAL.fullmatch(text.strip())
+            if found is None:  # a list or object not matched item by item
+                container[key] = Unknown(f"{key} could not be resolved")
+                continue
+            self.conditionals.append((resource, container, key, conditional[found.group(1)]))
 
     def _reread_module_arguments(
         self, resource: TfResource, written: dict[str, Any], generated: _Generated
@@ -371,6 +401,9 @@ class _VertexReader:
             else:
                 container[key] = text
 
+
+# A value written as exactly one local value: `${local.name}`.
+_LOCAL = re.compile(r"\$\{\s*local\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}")
 
 # The blocks a dynamic block generated, by id: (block name, position of the dynamic
 # block among its siblings, iterator, key, value).
