@@ -301,6 +301,22 @@ def test_conditional_locals_are_evaluated_in_the_module() -> None:
     )
 
 
+def test_conditional_module_outputs_are_evaluated_in_the_module() -> None:
+    """`sse_algorithm = module.keys.algo` with the output written as a conditional:
+    checkov rendered "aws:kms" for both calls, and the key as a variable without value."""
+    resources = collect("hcl/null-conditional")
+    default = resources["aws_s3_bucket.output_default"]
+    assert _encryption(default) == ("AES256", None)
+    assert default.unknown == {}
+    chosen = resources["aws_s3_bucket.output_set"]
+    assert _encryption(chosen) == (
+        "aws:kms",
+        "arn:aws:kms:eu-west-1:123456789012:key/9999abcd-12ab-34cd-56ef-1234567890ab",
+    )
+    assert chosen.attributes["encryption"]["key_managed_by"] == "customer"
+    assert chosen.unknown == {}
+
+
 def test_conditionals_in_dynamic_blocks() -> None:
     """On a variable, and on the iterator's value (which checkov leaves as the text
     `True ? "0.0.0.0/0" : "10.0.0.0/8"`): static block first, then one per element."""

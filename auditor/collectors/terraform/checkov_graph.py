@@ -68,6 +68,21 @@ class Rendered:
     _resources: dict[tuple[str, str, str], dict[str, Any]] | None = field(default=None, repr=False)
     _modules: dict[tuple[str, str], dict[str, Any]] | None = field(default=None, repr=False)
     _locals: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
+    _outputs: dict[tuple[str, str], Any] | None = field(default=None, repr=False)
+
+    def output_value_as_written(self, file: str, name: str) -> Any:
+        """The `value` of `output "name"` in `file` as parsed, before rendering (None
+        when not found)."""
+        if self._outputs is None:
+            self._outputs = {}
+            for key, parsed in self.definitions.items():
+                path = str(getattr(key, "file_path", key))
+                blocks = parsed.get("output", []) if isinstance(parsed, dict) else []
+                for block in blocks if isinstance(blocks, list) else []:
+                    for oname, body in block.items() if isinstance(block, dict) else ():
+                        if isinstance(body, dict):
+                            self._outputs.setdefault((path, oname), body.get("value"))
+        return self._outputs.get((file, name))
 
     def locals_as_written(self, directory: str) -> dict[str, Any]:
         """The `locals` of the module in `directory` (every .tf file of it), as parsed

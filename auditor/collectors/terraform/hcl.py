@@ -182,6 +182,8 @@ class _VertexReader:
         # (calling scope, module instance, variable key, argument as written) of the
         # module arguments written with a conditional, evaluated in the caller's scope.
         self.module_conditionals: list[tuple[HclScope, str, tuple[str, str, str], Any]] = []
+        # directory -> the locals of its module written as a conditional (name -> text).
+        self._conditional_locals: dict[str, dict[str, str]] = {}
 
     def read(self, vertices: list[Any]) -> Parsed:
         from checkov.terraform.graph_builder.graph_components.block_types import BlockType
@@ -255,6 +257,11 @@ class _VertexReader:
     def _output(self, vertex: Any) -> None:
         scope = self._scope(vertex)
         value = _unwrap(vertex.attributes.get("value"))
+        written = _unwrap(self.rendered.output_value_as_written(vertex.path, vertex.name))
+        if _has_conditional(written):
+            # checkov renders a conditional output as it does any conditional (wrongly):
+            # evaluated from the expression as written, in the module (_module_output).
+            value = _WrittenConditional(written)
         self.resolver.outputs[(scope.root, scope.prefix, vertex.name)] = value
 
     def _variable(self, vertex: Any) -> None:
@@ -347,37 +354,50 @@ class _VertexReader:
             for container, key, text in _conditionals(values, written, generated)
         )
         self._reread_module_arguments(resource, written, generated)
-        self._reread_conditional_locals(resource, vertex.path, written, generated)
+        self._reread_conditional_names(resource, vertex.path, written, generated)
         return resource
 
-    def _reread_conditional_locals(
+    def _reread_conditional_names(
         self, resource: TfResource, path: str, written: dict[str, Any], generated: _Generated
     ) -> None:
-        """A value written as one local (`sse_algorithm = local.algo`) whose own
-        expression is a conditional: checkov renders it wrongly, as it does a conditional
-        in the resource (a null variable compares as unequal to null), so the local's
-        expression is evaluated here, in the resource's module. A local inside a larger
-        expression keeps checkov's rendering."""
-        conditional = {
-            name: text
-            for name, value in self.rendered.locals_as_written(os.path.dirname(path)).items()
-            if _has_conditional(text := _unwrap(value))
-        }
-        if not conditional:
+        """A value written as one local (`sse_algorithm = local.algo`) or one module
+        output (`module.kms.algo`) whose own expression is a conditional: checkov renders
+        it wrongly, as it does a conditional in the resource (a null variable compares as
+        unequal to null), so it is evaluated from the expression as written: the local in
+        the resource's module, the output in its module (the resolver's _module_output).
+        One inside a larger expression keeps checkov's rendering."""
+        directory = os.path.dirname(path)
+        local_conditionals = self._conditional_locals.get(directory)
+        if local_conditionals is None:
+            local_conditionals = self._conditional_locals[directory] = {
+                name: text
+                for name, value in self.rendered.locals_as_written(directory).items()
+                if _has_conditional(text := _unwrap(value))
+            }
+        scope = resource.context
+        outputs = self.resolver.conditional_outputs(scope.root)
+        if not local_conditionals and not outputs:
             return
 
-        def one_local(text: Any) -> bool:
-            found = _LOCAL.fullmatch(text.strip()) if isinstance(text, str) else None
-            return found is not None and found.group(1) in conditional
-
-        for container, key, text in _conditionals(
-            values=resource.values, written=written, generated=generated, wanted=one_local
-        ):
+        def one_name(text: Any) -> bool:
+            if not isinstance(text, str):
+                return False
             found = _LOCAL.fullmatch(text.strip())
-            if found is None:  # a list or object not matched item by item
+            if found is not None:
+                return found.group(1) in local_conditionals
+            return outputs and self.resolver.is_conditional_output(scope, text)
+
+        found = _conditionals(resource.values, written, generated, wanted=one_name)
+        for container, key, text in found:
+            local = _LOCAL.fullmatch(text.strip())
+            if local is not None:
+                self.conditionals.append(
+                    (resource, container, key, local_conditionals[local.group(1)])
+                )
+            elif self.resolver.is_conditional_output(scope, text):
+                container[key] = text  # resolved when read, through the output
+            else:  # a list or object not matched item by item
                 container[key] = Unknown(f"{key} could not be resolved")
-                continue
-            self.conditionals.append((resource, container, key, conditional[found.group(1)]))
 
     def _reread_module_arguments(
         self, resource: TfResource, written: dict[str, Any], generated: _Generated
@@ -400,6 +420,13 @@ class _VertexReader:
                 container[key] = Unknown(f"{key} could not be resolved")
             else:
                 container[key] = text
+
+
+@dataclass(frozen=True)
+class _WrittenConditional:
+    """A module output written as a conditional: evaluated when a caller reads it."""
+
+    text: str
 
 
 # A value written as exactly one local value: `${local.name}`.
@@ -793,6 +820,7 @@ class HclResolver:
         self.base = base
         self.indexes: dict[str, AddressIndex] = {}
         self.outputs: dict[tuple[str, str, str], Any] = {}
+        self._conditional_output_roots: set[str] | None = None
         self.variables: dict[tuple[str, str, str], Any] = {}
         """(root, module prefix, name) → the variable's value, or NO_VALUE."""
 
@@ -1096,6 +1124,32 @@ class HclResolver:
             return Unknown(f"{rtype}.{step.name} is not in the parsed configuration")
         return _NOT_A_REFERENCE
 
+    def conditional_outputs(self, root: str) -> bool:
+        """Whether any module output under `root` is written as a conditional (asked
+        once every output is known)."""
+        if self._conditional_output_roots is None:
+            self._conditional_output_roots = {
+                key[0]
+                for key, value in self.outputs.items()
+                if isinstance(value, _WrittenConditional)
+            }
+        return root in self._conditional_output_roots
+
+    def is_conditional_output(self, scope: HclScope, text: str) -> bool:
+        """Whether `text` is exactly `${module.x.y}` (or `module.x[k].y`) naming an
+        output of a module called from `scope` that is written as a conditional."""
+        stripped = text.strip()
+        if not (stripped.startswith("${") and stripped.endswith("}")):
+            return False
+        steps = split_traversal(stripped[2:-1].strip())
+        if not steps or len(steps) != 3 or steps[0].name != "module" or steps[2].index:
+            return False
+        module = steps[1]
+        index = format_index(module.index) if module.index is not None else ""
+        prefix = join_address(scope.prefix, f"module.{module.name}{index}")
+        written = self.outputs.get((scope.root, prefix, steps[2].name))
+        return isinstance(written, _WrittenConditional)
+
     def _module_output(self, scope: HclScope, steps: list[Step], depth: int) -> Any:
         module = steps[1]
         label = f"module.{module.name}"
@@ -1107,7 +1161,13 @@ class HclResolver:
         key = (scope.root, prefix, output.name)
         if key not in self.outputs or depth >= _MAX_DEPTH:
             return Unknown(f"output {output.name} of {label} could not be resolved")
-        value = self._resolve(HclScope(scope.root, prefix), self.outputs[key], depth + 1)
+        module_scope = HclScope(scope.root, prefix)
+        written = self.outputs[key]
+        if isinstance(written, _WrittenConditional):
+            written = self.evaluate_conditional(module_scope, prefix, written.text)
+            if isinstance(written, Unknown):
+                return written
+        value = self._resolve(module_scope, written, depth + 1)
         if output.index is not None:
             # `module.net.subnet_ids[0]` of an output `aws_subnet.x[*].id`: the resolved
             # output is a Ref to every instance (or a list): the index picks one.
