@@ -317,6 +317,25 @@ def test_conditional_module_outputs_are_evaluated_in_the_module() -> None:
     assert chosen.unknown == {}
 
 
+def test_count_index_left_unrendered_inside_a_list_is_read_again() -> None:
+    """checkov leaves `cidr_blocks = [var.rules[count.index].cidr]` as the text
+    `[{...}, {...}][count.index].cidr`: a CIDR that opens nothing to a check, on a rule
+    that opens SSH to the world. Read again with the instance's index: Terraform's values.
+    `each.value.cidr` left so stays unknown."""
+    resources = collect("hcl/count-index")
+    counted = resources["aws_security_group.sg"]
+    assert [(r["from_port"], r["cidr_blocks"]) for r in counted.attributes["ingress"]] == [
+        (22, ["0.0.0.0/0"]),
+        (443, ["10.0.0.0/8"]),
+    ]
+    assert counted.unknown == {}
+    keyed = resources["aws_security_group.keyed"]
+    assert sorted(r["from_port"] for r in keyed.attributes["ingress"]) == [22, 443]
+    assert keyed.unknown == {
+        f"ingress.{i}.cidr_blocks": "each.value.cidr could not be resolved" for i in (0, 1)
+    }
+
+
 def test_conditionals_in_dynamic_blocks() -> None:
     """On a variable, and on the iterator's value (which checkov leaves as the text
     `True ? "0.0.0.0/0" : "10.0.0.0/8"`): static block first, then one per element."""

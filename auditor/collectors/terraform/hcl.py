@@ -355,7 +355,35 @@ class _VertexReader:
         )
         self._reread_module_arguments(resource, written, generated)
         self._reread_conditional_names(resource, vertex.path, written, generated)
+        self._reread_instance_keys(resource, written, generated)
         return resource
+
+    def _reread_instance_keys(
+        self, resource: TfResource, written: dict[str, Any], generated: _Generated
+    ) -> None:
+        """checkov leaves `count.index` unrendered inside some values (`cidr_blocks =
+        [var.rules[count.index].cidr]` comes out as the text `[{...}, {...}][count.index]
+        .cidr`, which a check would read as a CIDR that opens nothing). Such a value is
+        read again from the expression as written, `count.index` replaced by the
+        instance's index, or is unknown. (`each.*` left so is unknown already: the
+        resolver cannot resolve it.)"""
+
+        def names_count(text: Any) -> bool:
+            return isinstance(text, str) and "count.index" in text
+
+        found = _conditionals(resource.values, written, generated, wanted=names_count)
+        if not found:
+            return
+        key = _instance_key(resource.id)
+        index = key if key is not None and key.isdigit() else None
+        for container, name, text in found:
+            rendered = container[name] if _holds(container, name) else None
+            if not any(_COUNT_INDEX.search(t) for t in _strings_in(rendered)):
+                continue  # checkov rendered it
+            if index is not None and text not in _PLACEHOLDERS:
+                container[name] = _COUNT_INDEX.sub(index, text)
+            else:
+                container[name] = Unknown(f"count.index in {_short(text)} could not be resolved")
 
     def _reread_conditional_names(
         self, resource: TfResource, path: str, written: dict[str, Any], generated: _Generated
@@ -428,6 +456,11 @@ class _WrittenConditional:
 
     text: str
 
+
+# What checkov leaves in a value it could not render for a counted instance.
+_COUNT_INDEX = re.compile(r"\bcount\.index\b")
+# What _conditionals gives for a list or object it could not match item by item.
+_PLACEHOLDERS = ("${[...]}", "${{...}}")
 
 # A value written as exactly one local value: `${local.name}`.
 _LOCAL = re.compile(r"\$\{\s*local\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}")
@@ -1374,6 +1407,13 @@ def select_element(value: Any, index: str, wraps: bool) -> Any:
                 return Ref((found[0],))
         return Unknown(f"element {index} of {', '.join(value.addresses)} could not be resolved")
     return Unknown(f"element {index} could not be resolved")
+
+
+def _holds(container: Any, key: Any) -> bool:
+    """Whether `container[key]` exists (a dict's key, a list's position)."""
+    if isinstance(container, dict):
+        return key in container
+    return isinstance(container, list) and isinstance(key, int) and 0 <= key < len(container)
 
 
 def _instance_key(address: str) -> str | None:
