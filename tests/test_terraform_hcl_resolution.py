@@ -320,20 +320,23 @@ def test_conditional_module_outputs_are_evaluated_in_the_module() -> None:
 def test_count_index_left_unrendered_inside_a_list_is_read_again() -> None:
     """checkov leaves `cidr_blocks = [var.rules[count.index].cidr]` as the text
     `[{...}, {...}][count.index].cidr`: a CIDR that opens nothing to a check, on a rule
-    that opens SSH to the world. Read again with the instance's index: Terraform's values.
-    `each.value.cidr` left so stays unknown."""
+    that opens SSH to the world. Read again with the instance's index or key (a for_each
+    over a map variable or a set): Terraform's values."""
     resources = collect("hcl/count-index")
-    counted = resources["aws_security_group.sg"]
-    assert [(r["from_port"], r["cidr_blocks"]) for r in counted.attributes["ingress"]] == [
-        (22, ["0.0.0.0/0"]),
-        (443, ["10.0.0.0/8"]),
+
+    def rules(address: str) -> list[tuple[object, object]]:
+        group = resources[address]
+        assert group.unknown == {}, group.unknown
+        return sorted((r["from_port"], r["cidr_blocks"]) for r in group.attributes["ingress"])
+
+    expected = [(22, ["0.0.0.0/0"]), (443, ["10.0.0.0/8"])]
+    assert rules("aws_security_group.sg") == expected  # count = length(var.rules)
+    assert rules("aws_security_group.keyed") == expected  # for_each = var.by_name
+    assert rules("aws_security_group.by_cidr") == [(22, ["0.0.0.0/0"]), (22, ["10.0.0.0/8"])]
+    descriptions = [
+        r["description"] for r in resources["aws_security_group.by_cidr"].attributes["ingress"]
     ]
-    assert counted.unknown == {}
-    keyed = resources["aws_security_group.keyed"]
-    assert sorted(r["from_port"] for r in keyed.attributes["ingress"]) == [22, 443]
-    assert keyed.unknown == {
-        f"ingress.{i}.cidr_blocks": "each.value.cidr could not be resolved" for i in (0, 1)
-    }
+    assert sorted(descriptions) == ["ssh from 0.0.0.0/0", "ssh from 10.0.0.0/8"]
 
 
 def test_conditionals_in_dynamic_blocks() -> None:

@@ -361,29 +361,62 @@ class _VertexReader:
     def _reread_instance_keys(
         self, resource: TfResource, written: dict[str, Any], generated: _Generated
     ) -> None:
-        """checkov leaves `count.index` unrendered inside some values (`cidr_blocks =
-        [var.rules[count.index].cidr]` comes out as the text `[{...}, {...}][count.index]
-        .cidr`, which a check would read as a CIDR that opens nothing). Such a value is
-        read again from the expression as written, `count.index` replaced by the
-        instance's index, or is unknown. (`each.*` left so is unknown already: the
-        resolver cannot resolve it.)"""
+        """checkov leaves `count.index` and `each.*` unrendered inside some values
+        (`cidr_blocks = [var.rules[count.index].cidr]` comes out as the text `[{...},
+        {...}][count.index].cidr`, which a check would read as a CIDR that opens nothing).
+        Such a value is read again from the expression as written: `count.index` replaced
+        by the instance's index; `each.key` by its key and `each.value` by
+        `var.x["key"]` where the for_each is written as one variable. Otherwise it is
+        unknown."""
 
-        def names_count(text: Any) -> bool:
-            return isinstance(text, str) and "count.index" in text
+        def names_instance(text: Any) -> bool:
+            return isinstance(text, str) and bool(_INSTANCE_NAMES.search(text))
 
-        found = _conditionals(resource.values, written, generated, wanted=names_count)
+        found = _conditionals(resource.values, written, generated, wanted=names_instance)
         if not found:
             return
         key = _instance_key(resource.id)
-        index = key if key is not None and key.isdigit() else None
+        for_each = _unwrap(written.get("for_each"))
+        collection = (
+            _ONE_VARIABLE.fullmatch(for_each.strip()) if isinstance(for_each, str) else None
+        )
         for container, name, text in found:
             rendered = container[name] if _holds(container, name) else None
-            if not any(_COUNT_INDEX.search(t) for t in _strings_in(rendered)):
+            if not any(_INSTANCE_NAMES.search(t) for t in _strings_in(rendered)):
                 continue  # checkov rendered it
-            if index is not None and text not in _PLACEHOLDERS:
-                container[name] = _COUNT_INDEX.sub(index, text)
+            if key is None or text in _PLACEHOLDERS:
+                container[name] = Unknown(f"{_short(text)} could not be resolved")
+                continue
+            if key.isdigit() and resource.id.endswith(f"[{key}]"):
+                text = _COUNT_INDEX.sub(key, text)
+            elif resource.id.endswith(f'["{key}"]'):
+                quoted = json.dumps(key)
+                value = self._each_value(resource, collection, quoted)
+                # `${each.key}` on its own is the key's text; elsewhere, a quoted string.
+                text = _WHOLE_EACH_KEY.sub(lambda _m: key.replace("${", "$${"), text)
+                text = _EACH_KEY.sub(quoted, text)
+                if value == quoted:
+                    text = _WHOLE_EACH_VALUE.sub(lambda _m: key.replace("${", "$${"), text)
+                if value is not None:
+                    text = _EACH_VALUE.sub(value, text)
+            if _INSTANCE_NAMES.search(text):
+                container[name] = Unknown(f"{_short(text)} could not be resolved")
             else:
-                container[name] = Unknown(f"count.index in {_short(text)} could not be resolved")
+                container[name] = text
+
+    def _each_value(self, resource: TfResource, collection: Any, quoted: str) -> str | None:
+        """What `each.value` stands for, as an expression, where the for_each is one
+        variable: `var.x["key"]` of a map, the key itself of a set."""
+        if collection is None:
+            return None
+        reference = collection.group(1)
+        scope = resource.context
+        value = self.resolver.variables.get((scope.root, scope.prefix, reference[4:]))
+        if isinstance(value, dict):
+            return f"{reference}[{quoted}]"
+        if isinstance(value, list):
+            return quoted
+        return None
 
     def _reread_conditional_names(
         self, resource: TfResource, path: str, written: dict[str, Any], generated: _Generated
@@ -457,8 +490,15 @@ class _WrittenConditional:
     text: str
 
 
-# What checkov leaves in a value it could not render for a counted instance.
+# What checkov leaves in a value it could not render for an instance.
+_INSTANCE_NAMES = re.compile(r"\bcount\.index\b|\beach\.(?:key|value)\b")
 _COUNT_INDEX = re.compile(r"\bcount\.index\b")
+_EACH_KEY = re.compile(r"\beach\.key\b")
+_EACH_VALUE = re.compile(r"\beach\.value\b")
+_WHOLE_EACH_KEY = re.compile(r"\$\{\s*each\.key\s*\}")
+_WHOLE_EACH_VALUE = re.compile(r"\$\{\s*each\.value\s*\}")
+# A for_each written as one variable: `${var.rules}`.
+_ONE_VARIABLE = re.compile(r"\$\{\s*(var\.[A-Za-z_][A-Za-z0-9_-]*)\s*\}")
 # What _conditionals gives for a list or object it could not match item by item.
 _PLACEHOLDERS = ("${[...]}", "${{...}}")
 
