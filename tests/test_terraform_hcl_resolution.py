@@ -279,6 +279,17 @@ def test_conditional_module_arguments_are_evaluated_in_the_caller() -> None:
     assert chosen.unknown == {}
 
 
+def test_negations_are_evaluated() -> None:
+    """`associate_public_ip_address = !var.imdsv2`: checkov leaves the text (`!True`),
+    which no check can read as a boolean."""
+    resources = collect("hcl/null-conditional")
+    assert resources["aws_instance.gpu"].attributes["public_ip"] is False
+    assert resources["aws_instance.counted[0]"].attributes["public_ip"] is False
+    assert resources["aws_instance.counted[1]"].attributes["public_ip"] is True
+    for address in ("aws_instance.gpu", "aws_instance.counted[0]", "aws_instance.counted[1]"):
+        assert resources[address].unknown == {}
+
+
 def test_conditional_locals_are_evaluated_in_the_module() -> None:
     """`sse_algorithm = local.algo`, with `algo = var.kms_key_arn == null ? ...`: checkov
     renders the local as "aws:kms" (and a chosen ARN as "arn"), which made a bucket

@@ -502,6 +502,9 @@ _ONE_VARIABLE = re.compile(r"\$\{\s*(var\.[A-Za-z_][A-Za-z0-9_-]*)\s*\}")
 # What _conditionals gives for a list or object it could not match item by item.
 _PLACEHOLDERS = ("${[...]}", "${{...}}")
 
+# A whole value written as a negation: `${!var.private}`, `${!(var.env == "prod")}`.
+_NEGATION = re.compile(r"\$\{\s*!\s*[^?{}]+\}")
+
 # A value written as exactly one local value: `${local.name}`.
 _LOCAL = re.compile(r"\$\{\s*local\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}")
 
@@ -695,7 +698,11 @@ def _code(text: str) -> list[tuple[int, str, int]]:
 
 
 def _has_conditional(text: Any) -> bool:
-    """A `?` in the code of any `${...}` of the text: HCL uses it for conditionals only."""
+    """A `?` in the code of any `${...}` of the text: HCL uses it for conditionals only.
+    Or a whole value written as a negation (`!var.private`), which checkov leaves as text
+    and the conditional evaluator decides the same way."""
+    if isinstance(text, str) and _NEGATION.fullmatch(text.strip()):
+        return True
     if not isinstance(text, str) or "?" not in text or "${" not in text:
         return False
     parts = _interpolations(text)
@@ -990,6 +997,10 @@ class HclResolver:
         return self._conditional(scope, instance, parts[0][0], 0)
 
     def _conditional(self, scope: HclScope, instance: str, expression: str, depth: int) -> Any:
+        negated = _strip_parens(expression)
+        if negated.startswith("!") and not negated.startswith("!=") and "?" not in negated:
+            truth = self._condition(scope, instance, negated[1:])
+            return truth if isinstance(truth, Unknown) else not truth
         split = _split_conditional(_strip_parens(expression))
         if split is None or depth >= _MAX_DEPTH:
             return Unknown(
