@@ -65,68 +65,66 @@ class Rendered:
     definitions: dict[Any, Any] = field(default_factory=dict, repr=False)
     """checkov's parse of each file (by TFDefinitionKey) before rendering: where a
     rendered value came out broken, hcl.py reads the expression as written."""
-    _resources: dict[tuple[str, str, str], dict[str, Any]] | None = field(default=None, repr=False)
-    _modules: dict[tuple[str, str], dict[str, Any]] | None = field(default=None, repr=False)
-    _locals: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
-    _outputs: dict[tuple[str, str], Any] | None = field(default=None, repr=False)
-
-    def output_value_as_written(self, file: str, name: str) -> Any:
-        """The `value` of `output "name"` in `file` as parsed, before rendering (None
-        when not found)."""
-        if self._outputs is None:
-            self._outputs = {}
-            for key, parsed in self.definitions.items():
-                path = str(getattr(key, "file_path", key))
-                blocks = parsed.get("output", []) if isinstance(parsed, dict) else []
-                for block in blocks if isinstance(blocks, list) else []:
-                    for oname, body in block.items() if isinstance(block, dict) else ():
-                        if isinstance(body, dict):
-                            self._outputs.setdefault((path, oname), body.get("value"))
-        return self._outputs.get((file, name))
-
-    def locals_as_written(self, directory: str) -> dict[str, Any]:
-        """The `locals` of the module in `directory` (every .tf file of it), as parsed
-        before rendering: name -> expression as written."""
-        if self._locals is None:
-            self._locals = {}
-            for key, parsed in self.definitions.items():
-                path = str(getattr(key, "file_path", key))
-                blocks = parsed.get("locals", []) if isinstance(parsed, dict) else []
-                found = self._locals.setdefault(os.path.dirname(path), {})
-                for block in blocks if isinstance(blocks, list) else []:
-                    for name, value in block.items() if isinstance(block, dict) else ():
-                        if isinstance(name, str) and not name.startswith("__"):
-                            found.setdefault(name, value)
-        return self._locals.get(directory, {})
+    _written: dict[str, dict[tuple[str, ...], Any]] = field(default_factory=dict, repr=False)
 
     def resource_as_written(self, file: str, rtype: str, name: str) -> dict[str, Any]:
         """The body of `resource "rtype" "name"` in `file` as parsed, before rendering
         (empty when not found). The text is the same for every instance and module call."""
-        if self._resources is None:
-            self._resources = {}
-            for key, parsed in self.definitions.items():
-                path = getattr(key, "file_path", key)
-                blocks = parsed.get("resource", []) if isinstance(parsed, dict) else []
-                for block in blocks if isinstance(blocks, list) else []:
-                    for btype, by_name in block.items() if isinstance(block, dict) else ():
-                        for bname, body in by_name.items() if isinstance(by_name, dict) else ():
-                            if isinstance(body, dict):
-                                self._resources.setdefault((str(path), btype, bname), body)
-        return self._resources.get((file, rtype, name), {})
+        body = self._as_written("resource", (file, rtype, name))
+        return body if isinstance(body, dict) else {}
 
     def module_as_written(self, file: str, name: str) -> dict[str, Any]:
         """The body of `module "name"` in `file` as parsed, before rendering (empty when
         not found): the arguments of the call as written."""
-        if self._modules is None:
-            self._modules = {}
-            for key, parsed in self.definitions.items():
-                path = getattr(key, "file_path", key)
-                blocks = parsed.get("module", []) if isinstance(parsed, dict) else []
+        body = self._as_written("module", (file, name))
+        return body if isinstance(body, dict) else {}
+
+    def output_value_as_written(self, file: str, name: str) -> Any:
+        """The `value` of `output "name"` in `file` as parsed, before rendering (None
+        when not found)."""
+        body = self._as_written("output", (file, name))
+        return body.get("value") if isinstance(body, dict) else None
+
+    def locals_as_written(self, directory: str) -> dict[str, Any]:
+        """The `locals` of the module in `directory` (every .tf file of it), as parsed
+        before rendering: name -> expression as written."""
+        self._as_written("locals", ())
+        return {
+            name: value
+            for (path, name), value in self._written["locals"].items()
+            if os.path.dirname(path) == directory
+        }
+
+    def _as_written(self, kind: str, key: tuple[str, ...]) -> Any:
+        """One block of `kind` by (file, *labels), from an index of every file's blocks of
+        that kind built on first use (the first of a name wins, as in checkov)."""
+        index = self._written.get(kind)
+        if index is None:
+            index = self._written[kind] = {}
+            labels = _LABELS[kind]
+            for parsed_key, parsed in self.definitions.items():
+                path = str(getattr(parsed_key, "file_path", parsed_key))
+                blocks = parsed.get(kind, []) if isinstance(parsed, dict) else []
                 for block in blocks if isinstance(blocks, list) else []:
-                    for mname, body in block.items() if isinstance(block, dict) else ():
-                        if isinstance(body, dict):
-                            self._modules.setdefault((str(path), mname), body)
-        return self._modules.get((file, name), {})
+                    for names, body in _labelled(block, labels):
+                        index.setdefault((path, *names), body)
+        return index.get(key)
+
+
+# How many labels each kind of block has (a `locals` block: its names, one level).
+_LABELS = {"resource": 2, "module": 1, "output": 1, "locals": 1}
+
+
+def _labelled(node: Any, depth: int) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(labels, body) of a parsed block: `{"aws_s3_bucket": {"b": {...}}}` at depth 2 is
+    (("aws_s3_bucket", "b"), {...}). hcl2's own keys (`__start_line__`) are not labels."""
+    if depth == 0:
+        yield (), node
+        return
+    for label, inner in node.items() if isinstance(node, dict) else ():
+        if isinstance(label, str) and not label.startswith("__"):
+            for labels, body in _labelled(inner, depth - 1):
+                yield (label, *labels), body
 
 
 def render(target: Path, memoise: bool = True) -> tuple[list[Any], dict[str, Exception], str]:
