@@ -265,6 +265,7 @@ def test_conditionals_on_a_null_variable_give_terraforms_values() -> None:
         "aws_instance.counted[1]": "optional",
         'aws_instance.keyed["serve"]': "required",  # each.key == "serve"
         'aws_instance.keyed["train"]': "optional",
+        "aws_instance.negated": "required",  # !var.imdsv2 as the condition
     }
 
 
@@ -288,6 +289,11 @@ def test_negations_are_evaluated() -> None:
     assert resources["aws_instance.counted[1]"].attributes["public_ip"] is True
     for address in ("aws_instance.gpu", "aws_instance.counted[0]", "aws_instance.counted[1]"):
         assert resources[address].unknown == {}
+    # As a condition; and `!a == b`: (!true) == false.
+    negated = resources["aws_instance.negated"]
+    assert negated.attributes["metadata_options"]["http_tokens"] == "required"
+    assert negated.attributes["public_ip"] is True
+    assert negated.unknown == {}
 
 
 def test_conditional_locals_are_evaluated_in_the_module() -> None:

@@ -997,11 +997,10 @@ class HclResolver:
         return self._conditional(scope, instance, parts[0][0], 0)
 
     def _conditional(self, scope: HclScope, instance: str, expression: str, depth: int) -> Any:
-        negated = _strip_parens(expression)
-        if negated.startswith("!") and not negated.startswith("!=") and "?" not in negated:
-            truth = self._condition(scope, instance, negated[1:])
-            return truth if isinstance(truth, Unknown) else not truth
-        split = _split_conditional(_strip_parens(expression))
+        expression = _strip_parens(expression)
+        split = _split_conditional(expression)
+        if split is None and _negation(expression):
+            return self._condition(scope, instance, expression)  # `!x`: a condition's value
         if split is None or depth >= _MAX_DEPTH:
             return Unknown(
                 f"a conditional inside an expression is not evaluated: {_short(expression)}"
@@ -1015,6 +1014,12 @@ class HclResolver:
     def _condition(self, scope: HclScope, instance: str, condition: str) -> bool | Unknown:
         condition = _strip_parens(condition)
         why = Unknown(f"condition {_short(condition)} could not be evaluated")
+        if _negation(condition):
+            # The negation of the rest: hcl2 drops the parentheses of `!(a == b)`, and
+            # for booleans `!a == b` (where `!` binds tighter) has the same value; `!` of
+            # anything else is an error in Terraform.
+            truth = self._condition(scope, instance, condition[1:])
+            return truth if isinstance(truth, Unknown) else not truth
         comparisons = [
             (position, char)
             for position, char, depth in _code(condition)
@@ -1364,6 +1369,11 @@ def _hcl_literal(text: str) -> Any:
         out.append(body[i])
         i += 1
     return "".join(out)
+
+
+def _negation(text: str) -> bool:
+    """The expression starts with HCL's `!` (not `!=`)."""
+    return text.startswith("!") and not text.startswith("!=")
 
 
 def _strip_parens(text: str) -> str:
