@@ -477,23 +477,19 @@ def test_rendering_leaves_checkov_and_os_as_they_were() -> None:
     from checkov.common.graph.graph_builder.graph_components.edge import Edge
     from checkov.terraform.graph_builder.graph_components.blocks import TerraformBlock
 
-    before = (
-        Edge.__dict__["__hash__"],
-        Edge.__dict__["__eq__"],
-        os.path.realpath,
-        {name: TerraformBlock.__dict__.get(name) for name in ("update_attribute",)},
-        TerraformBlock.update_inner_attribute,
-    )
+    def patched_parts() -> tuple[object, ...]:
+        return (
+            Edge.__dict__["__hash__"],
+            Edge.__dict__["__eq__"],
+            os.path.realpath,
+            {name: TerraformBlock.__dict__.get(name) for name in ("update_attribute",)},
+            TerraformBlock.update_inner_attribute,
+        )
+
+    before = patched_parts()
     vertices, _errors, _base = render(FIXTURES / "hcl/module-outputs")
     assert vertices
-    after = (
-        Edge.__dict__["__hash__"],
-        Edge.__dict__["__eq__"],
-        os.path.realpath,
-        {name: TerraformBlock.__dict__.get(name) for name in ("update_attribute",)},
-        TerraformBlock.update_inner_attribute,
-    )
-    assert after == before
+    assert patched_parts() == before
 
 
 def test_an_expression_the_evaluator_did_not_foresee_is_unknown_not_a_crash() -> None:

@@ -455,10 +455,10 @@ class _VertexReader:
                 self.conditionals.append(
                     (resource, container, key, local_conditionals[local.group(1)])
                 )
-            elif self.resolver.is_conditional_output(scope, text):
-                container[key] = text  # resolved when read, through the output
-            else:  # a list or object not matched item by item
+            elif text in _PLACEHOLDERS:  # a list or object not matched item by item
                 container[key] = Unknown(f"{key} could not be resolved")
+            else:  # a conditional output: resolved when read, through _module_output
+                container[key] = text
 
     def _reread_module_arguments(
         self, resource: TfResource, written: dict[str, Any], generated: _Generated
@@ -477,7 +477,7 @@ class _VertexReader:
 
         found = _conditionals(resource.values, written, generated, wanted=reads_evaluated)
         for container, key, text in found:
-            if text in ("${[...]}", "${{...}}"):  # a list or object not matched item by item
+            if text in _PLACEHOLDERS:  # a list or object not matched item by item
                 container[key] = Unknown(f"{key} could not be resolved")
             else:
                 container[key] = text
